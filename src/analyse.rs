@@ -1,0 +1,152 @@
+//! Analyse each document: pure functions of one record, run in parallel.
+//!
+//! Two passes share this module. The *scan* pass ([`scan`]) measures the raw
+//! document and hashes each line for the corpus-wide boilerplate stage. The
+//! *content* pass ([`content`]) sees which lines were judged boilerplate,
+//! rebuilds the content text from the rest and derives what depends on it:
+//! language, shingles and MinHash signature, entities.
+
+use crate::boilerplate::rules::RuleSet;
+use crate::normalise::{count_words, dominant_script, normalise_into, split_words, Script};
+use crate::record::{domain_of, Record, Status};
+use crate::repetition::{repetition, Repetition};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Lines this close to the top or bottom of a document count as "at the edge" (where templates live).
+pub const EDGE_LINES: usize = 3;
+
+/// A line of a document, reduced to what the boilerplate stage needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineKey {
+    /// xxh3 of the normalised line (digits already folded to 0).
+    pub hash: u64,
+    /// Characters of the raw line.
+    pub chars: u32,
+    /// Words of the normalised line.
+    pub words: u16,
+    /// Within `EDGE_LINES` of the first or last non-empty line.
+    pub at_edge: bool,
+    /// Index of the marker rule that matched the raw line, if any.
+    pub rule: Option<u16>,
+}
+
+/// What the scan pass learns about one record.
+#[derive(Clone, Debug)]
+pub struct DocScan {
+    /// Id as given (or the source when the record had none); made unique later.
+    pub doc_id: String,
+    /// `<path>:<line or record number>`.
+    pub source: String,
+    /// Read outcome.
+    pub status: Status,
+    /// Why the status is not `ok`.
+    pub error: Option<String>,
+    /// URL field.
+    pub url: Option<String>,
+    /// Host of the URL, without `www.`.
+    pub domain: Option<String>,
+    /// Title field.
+    pub title: Option<String>,
+    /// Date field.
+    pub date: Option<String>,
+    /// Bytes of the record as stored.
+    pub bytes: u64,
+    /// Characters of the text.
+    pub chars: u64,
+    /// Words of the normalised text.
+    pub words: u64,
+    /// Non-empty lines.
+    pub lines: u32,
+    /// Dominant script.
+    pub script: Script,
+    /// xxh3 of the normalised text; 0 for documents without text.
+    pub exact_hash: u64,
+    /// In-document repetition (Gopher family).
+    pub repetition: Repetition,
+    /// One key per non-empty line, in order.
+    pub line_keys: Vec<LineKey>,
+}
+
+/// Non-empty lines of a text, trimmed, in order: the line model shared by both passes.
+pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// Scan pass: measures one record and keys its lines.
+pub fn scan(rec: &Record, rules: &RuleSet) -> DocScan {
+    let mut scan = DocScan {
+        doc_id: rec.id.clone().unwrap_or_else(|| rec.source.clone()),
+        source: rec.source.clone(),
+        status: rec.status,
+        error: rec.error.clone(),
+        url: rec.url.clone(),
+        domain: rec.url.as_deref().and_then(domain_of),
+        title: rec.title.clone(),
+        date: rec.date.clone(),
+        bytes: rec.bytes,
+        chars: 0,
+        words: 0,
+        lines: 0,
+        script: Script::Unknown,
+        exact_hash: 0,
+        repetition: Repetition::default(),
+        line_keys: Vec::new(),
+    };
+    if !rec.status.has_text() || rec.text.is_empty() {
+        return scan;
+    }
+    let text = &rec.text;
+    scan.chars = text.chars().count() as u64;
+    scan.script = dominant_script(text);
+    let mut normalised = String::with_capacity(text.len());
+    let mut line_buf = String::new();
+    let mut keys = Vec::new();
+    for line in content_lines(text) {
+        normalise_into(line, &mut line_buf);
+        let rule = rules.match_line(line).map(|i| i as u16);
+        keys.push(LineKey {
+            hash: xxh3_64(line_buf.as_bytes()),
+            chars: line.chars().count() as u32,
+            words: count_words(&line_buf).min(u16::MAX as usize) as u16,
+            at_edge: false,
+            rule,
+        });
+        if !line_buf.is_empty() {
+            if !normalised.is_empty() {
+                normalised.push(' ');
+            }
+            normalised.push_str(&line_buf);
+        }
+    }
+    let n = keys.len();
+    for (i, k) in keys.iter_mut().enumerate() {
+        k.at_edge = i < EDGE_LINES || i + EDGE_LINES >= n;
+    }
+    scan.lines = n as u32;
+    scan.line_keys = keys;
+    let mut words: Vec<&str> = Vec::new();
+    split_words(&normalised, &mut words);
+    scan.words = words.len() as u64;
+    scan.repetition = repetition(text, &words);
+    scan.exact_hash = if normalised.is_empty() {
+        0
+    } else {
+        xxh3_64(normalised.as_bytes())
+    };
+    scan
+}
+
+/// The content of a document: its lines minus the boilerplate ones, joined by newlines.
+pub fn content_text(text: &str, boilerplate: &[bool]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in content_lines(text).enumerate() {
+        if boilerplate.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}

@@ -1,0 +1,93 @@
+//! `chaff dedup`: the fast path — only what near-duplicate detection needs.
+//!
+//! Usage: `chaff dedup <INPUT>... -o DIR`. Writes `documents.parquet` (ids,
+//! sources, statuses and cluster columns), `clusters.parquet` and
+//! `pairs.parquet`. Boilerplate lines are still stripped before shingling
+//! (reposts in different site templates must match); language ID, report and
+//! boilerplate table are skipped.
+
+use super::{check_output, finish_status, output_err};
+use crate::cli::{CommonArgs, DedupArgs, InputArgs};
+use crate::pipeline;
+use crate::sink::{prepare_dir, write_parquet};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `chaff dedup`.
+#[derive(Args, Debug)]
+pub struct DedupCmdArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output folder.
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+    /// A line must recur in at least this many distinct texts to be boilerplate.
+    #[arg(long, default_value_t = crate::boilerplate::BoilerplateParams::default().min_docs)]
+    pub boilerplate_min_docs: usize,
+    /// TOML file with extra boilerplate rules.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Columns of documents.parquet that `chaff dedup` writes.
+const DEDUP_COLUMNS: [&str; 11] = [
+    "doc_id",
+    "source",
+    "status",
+    "error",
+    "exact_hash",
+    "exact_group",
+    "cluster_id",
+    "is_duplicate",
+    "duplicate_of",
+    "duplicate_kind",
+    "similarity",
+];
+
+/// Runs `chaff dedup`; returns the exit status.
+pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
+    check_output(&args.output, &args.input.inputs)?;
+    let settings = super::audit::settings(
+        &args.input,
+        &args.dedup,
+        args.rules.as_deref(),
+        args.boilerplate_min_docs,
+        args.common.quiet,
+        false,
+    )?;
+    let corpus = pipeline::run(&settings)?;
+    let out = &args.output;
+    prepare_dir(out).map_err(|e| output_err(out, e))?;
+    let mut documents = crate::frames::documents(&corpus)?.select(DEDUP_COLUMNS)?;
+    let mut clusters = crate::frames::clusters(&corpus)?;
+    let mut pairs = crate::frames::pairs(&corpus)?;
+    for (name, df) in [
+        ("documents.parquet", &mut documents),
+        ("clusters.parquet", &mut clusters),
+        ("pairs.parquet", &mut pairs),
+    ] {
+        let path = out.join(name);
+        write_parquet(&path, df).map_err(|e| output_err(&path, e))?;
+    }
+    if !args.common.quiet {
+        let dups = corpus
+            .dedup
+            .representative
+            .iter()
+            .enumerate()
+            .filter(|(i, &r)| r as usize != *i)
+            .count();
+        eprintln!(
+            "chaff: {} documents, {} duplicates in {} clusters; wrote {}",
+            corpus.docs.len(),
+            dups,
+            corpus.dedup.clusters.len(),
+            out.display()
+        );
+    }
+    Ok(finish_status(&corpus, args.input.strict, args.common.quiet))
+}

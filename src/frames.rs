@@ -1,0 +1,358 @@
+//! Frames: the analysed corpus as Polars DataFrames, one per output table.
+
+use crate::analyse::DocScan;
+use crate::boilerplate::origin_of;
+use crate::dedup::Relation;
+use crate::normalise::normalise;
+use crate::pipeline::{Corpus, ExampleKey};
+use crate::repetition::GOPHER_THRESHOLDS;
+use polars::prelude::*;
+use std::collections::HashSet;
+
+fn opt_str<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
+    Column::new(name.into(), values.collect::<Vec<Option<&str>>>())
+}
+
+/// `documents.parquet`: one row per input record, in input order.
+pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    let docs = &corpus.docs;
+    let content = &corpus.content;
+    let dd = &corpus.dedup;
+    let ids = &corpus.doc_ids;
+    let n = docs.len();
+    let id_of = |i: u32| ids[i as usize].as_str();
+    let is_dup: Vec<bool> = (0..n).map(|i| dd.representative[i] as usize != i).collect();
+    let relation: Vec<Option<&str>> = (0..n)
+        .map(|i| {
+            let rep = dd.representative[i] as usize;
+            if rep == i {
+                None
+            } else if docs[i].exact_hash == docs[rep].exact_hash {
+                Some(Relation::Exact.name())
+            } else {
+                Some(Relation::Near.name())
+            }
+        })
+        .collect();
+    let rules: Vec<String> = content
+        .iter()
+        .map(|c| {
+            c.rules_fired
+                .iter()
+                .map(|&r| corpus.rule_names[r as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    let mut columns = vec![
+        Column::new(
+            "doc_id".into(),
+            ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "source".into(),
+            docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "status".into(),
+            docs.iter().map(|d| d.status.name()).collect::<Vec<_>>(),
+        ),
+        opt_str("error", docs.iter().map(|d| d.error.as_deref())),
+        opt_str("url", docs.iter().map(|d| d.url.as_deref())),
+        opt_str("domain", docs.iter().map(|d| d.domain.as_deref())),
+        opt_str("title", docs.iter().map(|d| d.title.as_deref())),
+        opt_str("date", docs.iter().map(|d| d.date.as_deref())),
+        Column::new(
+            "bytes".into(),
+            docs.iter().map(|d| d.bytes).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "chars".into(),
+            docs.iter().map(|d| d.chars).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "words".into(),
+            docs.iter().map(|d| d.words).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "lines".into(),
+            docs.iter().map(|d| d.lines).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "lang".into(),
+            content.iter().map(|c| c.lang).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "script".into(),
+            docs.iter().map(|d| d.script.name()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "exact_hash".into(),
+            docs.iter().map(|d| d.exact_hash).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "exact_group".into(),
+            dd.exact_first.iter().map(|&f| id_of(f)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cluster_id".into(),
+            dd.representative
+                .iter()
+                .map(|&r| id_of(r))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("is_duplicate".into(), is_dup.clone()),
+        opt_str(
+            "duplicate_of",
+            (0..n).map(|i| is_dup[i].then(|| id_of(dd.representative[i]))),
+        ),
+        Column::new("duplicate_kind".into(), relation),
+        Column::new("similarity".into(), dd.similarity.clone()),
+        Column::new(
+            "content_chars".into(),
+            content.iter().map(|c| c.content_chars).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "shingles".into(),
+            content.iter().map(|c| c.shingles).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "boilerplate_lines".into(),
+            content
+                .iter()
+                .map(|c| c.boilerplate_lines)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "boilerplate_char_frac".into(),
+            content
+                .iter()
+                .map(|c| {
+                    let total = c.content_chars + c.boilerplate_chars;
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c.boilerplate_chars as f32 / total as f32
+                    }
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("boilerplate_rules".into(), rules),
+        Column::new(
+            "excerpt".into(),
+            content
+                .iter()
+                .map(|c| c.excerpt.as_str())
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for (j, (name, _)) in GOPHER_THRESHOLDS.iter().enumerate() {
+        columns.push(Column::new(
+            (*name).into(),
+            docs.iter()
+                .map(|d| d.repetition.values()[j])
+                .collect::<Vec<f32>>(),
+        ));
+    }
+    DataFrame::new(n, columns)
+}
+
+/// `clusters.parquet`: one row per cluster of two or more documents.
+pub fn clusters(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    let ids = &corpus.doc_ids;
+    let cs = &corpus.dedup.clusters;
+    let members: ListChunked = cs
+        .iter()
+        .map(|c| {
+            Some(Series::new(
+                "".into(),
+                c.members
+                    .iter()
+                    .map(|&m| ids[m as usize].as_str())
+                    .collect::<Vec<_>>(),
+            ))
+        })
+        .collect();
+    let domains: Vec<u32> = cs
+        .iter()
+        .map(|c| {
+            c.members
+                .iter()
+                .filter_map(|&m| corpus.docs[m as usize].domain.as_deref())
+                .collect::<HashSet<_>>()
+                .len() as u32
+        })
+        .collect();
+    let origins: Vec<u32> = cs
+        .iter()
+        .map(|c| {
+            c.members
+                .iter()
+                .map(|&m| origin_of(&corpus.docs[m as usize]))
+                .collect::<HashSet<_>>()
+                .len() as u32
+        })
+        .collect();
+    let rep: Vec<&str> = cs
+        .iter()
+        .map(|c| ids[c.representative as usize].as_str())
+        .collect();
+    DataFrame::new(
+        cs.len(),
+        vec![
+            Column::new("cluster_id".into(), rep.clone()),
+            Column::new(
+                "size".into(),
+                cs.iter()
+                    .map(|c| c.members.len() as u32)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("representative".into(), rep),
+            members.into_series().with_name("members".into()).into(),
+            Column::new(
+                "min_similarity".into(),
+                cs.iter().map(|c| c.min_similarity).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "mean_similarity".into(),
+                cs.iter().map(|c| c.mean_similarity).collect::<Vec<_>>(),
+            ),
+            Column::new("domains".into(), domains),
+            Column::new("sources".into(), origins),
+            Column::new(
+                "kind".into(),
+                cs.iter()
+                    .map(|c| if c.all_exact { "exact" } else { "near" })
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+/// `pairs.parquet`: every accepted link between two documents.
+pub fn pairs(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    let ids = &corpus.doc_ids;
+    let ps = &corpus.dedup.pairs;
+    DataFrame::new(
+        ps.len(),
+        vec![
+            Column::new(
+                "doc_a".into(),
+                ps.iter()
+                    .map(|p| ids[p.a as usize].as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "doc_b".into(),
+                ps.iter()
+                    .map(|p| ids[p.b as usize].as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "estimated_jaccard".into(),
+                ps.iter().map(|p| p.estimated).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "exact_jaccard".into(),
+                ps.iter().map(|p| p.exact).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "containment".into(),
+                ps.iter().map(|p| p.containment).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "relation".into(),
+                ps.iter().map(|p| p.relation.name()).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+/// `boilerplate.parquet`: one row per repeated boilerplate line and per marker rule that fired.
+pub fn boilerplate(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    let total_docs = corpus.docs.len().max(1) as f64;
+    let total_chars: u64 = corpus
+        .docs
+        .iter()
+        .map(|d| d.line_keys.iter().map(|k| k.chars as u64).sum::<u64>())
+        .sum();
+    let total_chars = total_chars.max(1) as f64;
+    let t = &corpus.repeated.table;
+    let mut kind = Vec::new();
+    let mut text = Vec::new();
+    let mut example = Vec::new();
+    let mut docs = Vec::new();
+    let mut occurrences = Vec::new();
+    let mut share_docs = Vec::new();
+    let mut share_chars = Vec::new();
+    let mut origins = Vec::new();
+    let mut example_doc = Vec::new();
+    let hash = t.column("hash")?.u64()?;
+    let c_docs = t.column("docs")?.cast(&DataType::UInt64)?;
+    let c_docs = c_docs.u64()?;
+    let c_occ = t.column("occurrences")?.cast(&DataType::UInt64)?;
+    let c_occ = c_occ.u64()?;
+    let c_orig = t.column("origins")?.cast(&DataType::UInt64)?;
+    let c_orig = c_orig.u64()?;
+    let c_chars = t.column("chars")?.cast(&DataType::UInt64)?;
+    let c_chars = c_chars.u64()?;
+    let c_ex = t.column("example_doc")?.u32()?;
+    for i in 0..t.height() {
+        let h = hash.get(i).unwrap_or(0);
+        let ex = corpus
+            .examples
+            .get(&ExampleKey::Line(h))
+            .cloned()
+            .unwrap_or_default();
+        let d = c_docs.get(i).unwrap_or(0);
+        let o = c_occ.get(i).unwrap_or(0);
+        kind.push("repeated".to_string());
+        text.push(normalise(&ex));
+        example.push(ex);
+        docs.push(d);
+        occurrences.push(o);
+        share_docs.push(d as f64 / total_docs);
+        share_chars.push((c_chars.get(i).unwrap_or(0) * o) as f64 / total_chars);
+        origins.push(c_orig.get(i).unwrap_or(0));
+        example_doc.push(corpus.doc_ids[c_ex.get(i).unwrap_or(0) as usize].clone());
+    }
+    for (r, s) in corpus.rule_stats.iter().enumerate() {
+        let Some(ex_doc) = s.example_doc else {
+            continue;
+        };
+        let ex = corpus
+            .examples
+            .get(&ExampleKey::Rule(r as u16))
+            .cloned()
+            .unwrap_or_default();
+        let fired_origins: HashSet<&str> = corpus
+            .docs
+            .iter()
+            .filter(|d| d.line_keys.iter().any(|k| k.rule == Some(r as u16)))
+            .map(|d: &DocScan| origin_of(d))
+            .collect();
+        kind.push(format!("marker:{}", corpus.rule_names[r]));
+        text.push(normalise(&ex));
+        example.push(ex);
+        docs.push(s.docs);
+        occurrences.push(s.occurrences);
+        share_docs.push(s.docs as f64 / total_docs);
+        share_chars.push(s.chars as f64 / total_chars);
+        origins.push(fired_origins.len() as u64);
+        example_doc.push(corpus.doc_ids[ex_doc as usize].clone());
+    }
+    DataFrame::new(
+        kind.len(),
+        vec![
+            Column::new("kind".into(), kind),
+            Column::new("text".into(), text),
+            Column::new("example".into(), example),
+            Column::new("docs".into(), docs),
+            Column::new("occurrences".into(), occurrences),
+            Column::new("share_docs".into(), share_docs),
+            Column::new("share_chars".into(), share_chars),
+            Column::new("domains".into(), origins),
+            Column::new("example_doc".into(), example_doc),
+        ],
+    )
+}

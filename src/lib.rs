@@ -1,0 +1,27 @@
+//! chaff: audit and clean scraped text corpora.
+//!
+//! Data flows one way: [`load`] → [`analyse`] (per document, in parallel) →
+//! corpus-wide stages ([`boilerplate`], [`dedup`]) → [`frames`] → sinks
+//! ([`sink`], [`summary`], [`report`]). [`pipeline`] wires the stages; the
+//! subcommands in [`cmd`] choose which stages and sinks run.
+
+pub mod analyse;
+pub mod boilerplate;
+pub mod cli;
+pub mod cmd;
+pub mod dedup;
+pub mod frames;
+pub mod lang;
+pub mod load;
+pub mod lsh;
+pub mod minhash;
+pub mod normalise;
+pub mod pipeline;
+pub mod progress;
+pub mod record;
+pub mod repetition;
+pub mod report;
+pub mod shingle;
+pub mod sink;
+pub mod summary;
+pub mod unionfind;

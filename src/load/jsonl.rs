@@ -1,0 +1,487 @@
+//! JSON Lines: splits the stream into lines (reader thread) and parses one line into a record (parallel stage).
+
+use super::decompress::{describe_error, Stream};
+use super::{BlockSink, InputFile, LoadOptions};
+use crate::record::{decode_utf8_lossy, Record, Status};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
+use std::io::{self, BufRead};
+
+/// Outcome of reading one line with a size limit.
+struct Line {
+    /// Bytes the line had (without the newline), even when not kept.
+    len: usize,
+    /// True when the line was longer than the limit and was not kept.
+    oversized: bool,
+}
+
+/// Reads the next line into `buf` (without the newline), keeping at most `limit` bytes; None at end of stream.
+fn next_line(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+    consumed: &mut u64,
+) -> io::Result<Option<Line>> {
+    buf.clear();
+    let mut len = 0usize;
+    let mut oversized = false;
+    let mut started = false;
+    loop {
+        let avail = match reader.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(started.then_some(Line { len, oversized }));
+        }
+        started = true;
+        let (chunk, used, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (&avail[..i], i + 1, true),
+            None => (avail, avail.len(), false),
+        };
+        len += chunk.len();
+        if !oversized {
+            if len > limit {
+                oversized = true;
+                buf.clear();
+                buf.shrink_to(1 << 20);
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        reader.consume(used);
+        *consumed += used as u64;
+        if done {
+            return Ok(Some(Line { len, oversized }));
+        }
+    }
+}
+
+/// Reads a JSONL file (or one `.json` array) into the sink; Ok(false) when the consumer has gone.
+pub(crate) fn read(
+    index: u32,
+    file: &InputFile,
+    mut reader: Stream,
+    opts: &LoadOptions,
+    sink: &mut BlockSink,
+) -> io::Result<bool> {
+    let mut buf = Vec::with_capacity(64 << 10);
+    let mut line_no: u64 = 0;
+    let mut records: u64 = 0;
+    let mut consumed: u64 = 0;
+    loop {
+        let line = match next_line(&mut *reader, &mut buf, opts.max_doc_bytes, &mut consumed) {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(e) => {
+                // The partial line is covered by this row; every complete line before it was kept.
+                let msg = describe_error(file, &e, consumed);
+                return Ok(sink.push_ready(Record::problem(
+                    format!("{}:{}", file.display, line_no + 1),
+                    Status::Unreadable,
+                    msg,
+                    0,
+                )));
+            }
+        };
+        line_no += 1;
+        if line.oversized {
+            records += 1;
+            let rec = Record::problem(
+                format!("{}:{}", file.display, line_no),
+                Status::Oversized,
+                format!(
+                    "record of {} bytes exceeds --max-doc-bytes ({}); not loaded",
+                    line.len, opts.max_doc_bytes
+                ),
+                line.len as u64,
+            );
+            if !sink.push_ready(rec) {
+                return Ok(false);
+            }
+            continue;
+        }
+        let trimmed = trim_ascii(&buf);
+        if trimmed.is_empty() {
+            continue;
+        }
+        if records == 0 && trimmed[0] == b'[' {
+            return read_array(index, file, &mut *reader, buf, opts, sink);
+        }
+        records += 1;
+        if !sink.push_json(index, line_no, trimmed) {
+            return Ok(false);
+        }
+    }
+    if records == 0 {
+        return Ok(sink.push_ready(Record::problem(
+            format!("{}:0", file.display),
+            Status::Empty,
+            "empty file: no records".into(),
+            0,
+        )));
+    }
+    Ok(true)
+}
+
+/// A `.json` file holding one array of objects: each element is a record numbered from 1.
+fn read_array(
+    index: u32,
+    file: &InputFile,
+    reader: &mut dyn BufRead,
+    mut buf: Vec<u8>,
+    opts: &LoadOptions,
+    sink: &mut BlockSink,
+) -> io::Result<bool> {
+    buf.push(b'\n');
+    if let Err(e) = reader.read_to_end(&mut buf) {
+        let msg = describe_error(file, &e, buf.len() as u64);
+        return Ok(sink.push_ready(Record::problem(
+            format!("{}:1", file.display),
+            Status::Unreadable,
+            msg,
+            buf.len() as u64,
+        )));
+    }
+    let elements: Vec<&serde_json::value::RawValue> = match serde_json::from_slice(&buf) {
+        Ok(v) => v,
+        Err(e) => {
+            return Ok(sink.push_ready(Record::problem(
+                format!("{}:1", file.display),
+                Status::Malformed,
+                format!("not a JSON array of records: {e}"),
+                buf.len() as u64,
+            )))
+        }
+    };
+    for (i, element) in elements.iter().enumerate() {
+        let bytes = element.get().as_bytes();
+        if bytes.len() > opts.max_doc_bytes {
+            let rec = Record::problem(
+                format!("{}:{}", file.display, i + 1),
+                Status::Oversized,
+                format!(
+                    "record of {} bytes exceeds --max-doc-bytes ({}); not loaded",
+                    bytes.len(),
+                    opts.max_doc_bytes
+                ),
+                bytes.len() as u64,
+            );
+            if !sink.push_ready(rec) {
+                return Ok(false);
+            }
+        } else if !sink.push_json(index, i as u64 + 1, bytes) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    &b[start..end]
+}
+
+/// Parses one JSON line into a record; problems become the record's status, never a panic.
+pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> Record {
+    let len = bytes.len() as u64;
+    let (fields, utf8_error) = match std::str::from_utf8(bytes) {
+        Ok(s) => (parse_fields(s.as_bytes(), opts), None),
+        Err(_) => {
+            let (s, err) = decode_utf8_lossy(bytes.to_vec());
+            (parse_fields(s.as_bytes(), opts), err)
+        }
+    };
+    let mut rec = Record::problem(source, Status::Malformed, String::new(), len);
+    rec.error = None;
+    if opts.keep_raw {
+        rec.raw = Some(bytes.to_vec());
+    }
+    let fields = match fields {
+        Ok(f) => f,
+        Err(e) => {
+            rec.error = Some(format!("malformed JSON: {e}"));
+            return rec;
+        }
+    };
+    rec.id = fields.id.and_then(Value::into_scalar);
+    rec.url = fields.url.and_then(Value::into_scalar);
+    rec.title = fields.title.and_then(Value::into_scalar);
+    rec.date = fields.date.and_then(Value::into_scalar);
+    match fields.text {
+        None => {
+            rec.error = Some(format!("missing text field '{}'", opts.text_field));
+        }
+        Some(Value::Str(text)) => {
+            rec.status = if text.trim().is_empty() {
+                Status::Empty
+            } else if utf8_error.is_some() {
+                Status::InvalidUtf8
+            } else {
+                Status::Ok
+            };
+            rec.error = utf8_error.or_else(|| {
+                (rec.status == Status::Empty).then(|| "text is empty or whitespace".to_string())
+            });
+            rec.text = text;
+        }
+        Some(Value::Null) => {
+            rec.status = Status::Empty;
+            rec.error = Some(format!("text field '{}' is null", opts.text_field));
+        }
+        Some(_) => {
+            rec.error = Some(format!("text field '{}' is not a string", opts.text_field));
+        }
+    }
+    rec
+}
+
+/// The fields chaff reads from a JSON record; everything else is skipped without being built.
+#[derive(Default)]
+struct Fields {
+    text: Option<Value>,
+    id: Option<Value>,
+    url: Option<Value>,
+    title: Option<Value>,
+    date: Option<Value>,
+}
+
+/// A field's value, reduced to what chaff uses.
+enum Value {
+    Str(String),
+    Scalar(String),
+    Null,
+    Nested,
+}
+
+impl Value {
+    fn into_scalar(self) -> Option<String> {
+        match self {
+            Value::Str(s) | Value::Scalar(s) => Some(s),
+            Value::Null | Value::Nested => None,
+        }
+    }
+}
+
+fn parse_fields(bytes: &[u8], opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let fields = RecordSeed { opts }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(fields)
+}
+
+struct RecordSeed<'a> {
+    opts: &'a LoadOptions,
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    Text,
+    Id,
+    Url,
+    Title,
+    Date,
+    Other,
+}
+
+struct KeySeed<'a> {
+    opts: &'a LoadOptions,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: de::Error>(self, k: &str) -> Result<Key, E> {
+        Ok(if k == self.opts.text_field {
+            Key::Text
+        } else if k == self.opts.id_field {
+            Key::Id
+        } else {
+            match k {
+                "url" | "URL" | "link" => Key::Url,
+                "title" | "headline" => Key::Title,
+                "date" | "published" | "timestamp" => Key::Date,
+                _ => Key::Other,
+            }
+        })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Fields;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Fields, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Fields;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key_seed(KeySeed { opts: self.opts })? {
+            // Duplicate keys: the last value wins, as in most JSON parsers.
+            match key {
+                Key::Text => fields.text = Some(map.next_value::<Value>()?),
+                Key::Id => fields.id = Some(map.next_value::<Value>()?),
+                Key::Url => fields.url = Some(map.next_value::<Value>()?),
+                Key::Title => fields.title = Some(map.next_value::<Value>()?),
+                Key::Date => fields.date = Some(map.next_value::<Value>()?),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Value {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Scalar(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Scalar(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Scalar(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Scalar(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &[u8]) -> Record {
+        parse_record(line, "f.jsonl:1".into(), &LoadOptions::default())
+    }
+
+    #[test]
+    fn fields_are_extracted() {
+        let r = parse(br#"{"id": 7, "text": "Hello \"world\"", "url": "https://x.org/a", "extra": {"deep": [1,2]}, "title": null}"#);
+        assert_eq!(r.status, Status::Ok);
+        assert_eq!(r.id.as_deref(), Some("7"));
+        assert_eq!(r.text, "Hello \"world\"");
+        assert_eq!(r.url.as_deref(), Some("https://x.org/a"));
+        assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn problems_are_statuses() {
+        assert_eq!(parse(b"{\"text\": 1}").status, Status::Malformed);
+        assert_eq!(parse(b"{\"id\": \"a\"}").status, Status::Malformed);
+        assert!(parse(b"{\"id\": \"a\"}")
+            .error
+            .unwrap()
+            .contains("missing text field"));
+        assert_eq!(parse(b"[1,2]").status, Status::Malformed);
+        assert_eq!(
+            parse(b"{\"text\": \"a\"} trailing").status,
+            Status::Malformed
+        );
+        assert_eq!(parse(b"{\"text\": \"  \"}").status, Status::Empty);
+        assert_eq!(parse(b"{\"text\": null}").status, Status::Empty);
+        let bad = parse(b"{\"text\": \"caf\xe9 au lait\"}");
+        assert_eq!(bad.status, Status::InvalidUtf8);
+        assert!(bad.text.contains('\u{fffd}'));
+        // Deeply nested fields chaff skips are parsed without recursion, so they cannot overflow the stack.
+        let deep = format!(
+            "{{\"text\":\"x\",\"a\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(parse(deep.as_bytes()).status, Status::Ok);
+        let deep_text = format!(
+            "{{\"text\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(parse(deep_text.as_bytes()).status, Status::Malformed);
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins() {
+        let r = parse(br#"{"text": "first", "text": "second"}"#);
+        assert_eq!(r.text, "second");
+    }
+
+    #[test]
+    fn line_limit() {
+        let data = b"short\nthis line is too long\nend";
+        let mut reader: &[u8] = data;
+        let mut buf = Vec::new();
+        let mut consumed = 0;
+        let l = next_line(&mut reader, &mut buf, 10, &mut consumed)
+            .unwrap()
+            .unwrap();
+        assert!(!l.oversized);
+        assert_eq!(buf, b"short");
+        let l = next_line(&mut reader, &mut buf, 10, &mut consumed)
+            .unwrap()
+            .unwrap();
+        assert!(l.oversized);
+        assert_eq!(l.len, 21);
+        let l = next_line(&mut reader, &mut buf, 10, &mut consumed)
+            .unwrap()
+            .unwrap();
+        assert_eq!(buf, b"end");
+        assert!(!l.oversized);
+        assert!(next_line(&mut reader, &mut buf, 10, &mut consumed)
+            .unwrap()
+            .is_none());
+    }
+}

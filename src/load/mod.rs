@@ -1,0 +1,309 @@
+//! Load: turns the paths a user gives into an ordered stream of records.
+//!
+//! One reader thread walks the files in order and decompresses them, handing out
+//! blocks of a few MB; each block's records are parsed in parallel by the caller
+//! (rayon), so order is the input order whatever the thread count and memory
+//! stays at a few blocks however large the input is.
+
+mod decompress;
+mod discover;
+mod jsonl;
+mod parquet;
+mod text;
+mod warc;
+
+pub use discover::{discover, Compression, Format, InputFile};
+
+use crate::record::{Record, Status};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+
+/// How records are read: field names, limits, format override.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Format forced by `--format` instead of the file extension.
+    pub format: Option<Format>,
+    /// JSON field holding the text.
+    pub text_field: String,
+    /// JSON field holding the id.
+    pub id_field: String,
+    /// Records larger than this are flagged `oversized` and not loaded whole.
+    pub max_doc_bytes: usize,
+    /// Target size of a block handed to the parallel stage.
+    pub block_bytes: usize,
+    /// Keep each JSON record's original bytes (for rewriting it in `clean`).
+    pub keep_raw: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            format: None,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            max_doc_bytes: 16 << 20,
+            block_bytes: 8 << 20,
+            keep_raw: false,
+        }
+    }
+}
+
+/// A record not yet parsed: a JSON line's bytes inside its block, or a record read already.
+pub(crate) enum Item {
+    /// A JSON line: byte range in `Block::data`, file index and 1-based line number.
+    Json {
+        file: u32,
+        line: u64,
+        start: usize,
+        end: usize,
+    },
+    /// A record the reader thread produced whole (text files, WARC, Parquet, errors).
+    Ready(Box<Record>),
+}
+
+/// A batch of records in input order.
+pub struct Block {
+    pub(crate) data: Vec<u8>,
+    pub(crate) items: Vec<Item>,
+}
+
+impl Block {
+    fn new() -> Self {
+        Block {
+            data: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Number of records in the block.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when the block has no records.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// The files of a run, with their display names, and the options to read them.
+pub struct Loader {
+    files: Arc<Vec<InputFile>>,
+    opts: Arc<LoadOptions>,
+    walk_errors: Vec<Record>,
+    counters: Arc<Counters>,
+    spooled: Option<PathBuf>,
+}
+
+impl Drop for Loader {
+    fn drop(&mut self) {
+        if let Some(p) = &self.spooled {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Progress counters the reader thread updates as it goes.
+#[derive(Default, Debug)]
+pub struct Counters {
+    /// Bytes read from disk (compressed bytes for compressed files).
+    pub bytes_read: AtomicU64,
+    /// Files read to the end.
+    pub files_done: AtomicU64,
+}
+
+impl Loader {
+    /// Discovers the files behind `inputs` (files, folders, `-`).
+    pub fn new(inputs: &[PathBuf], opts: LoadOptions) -> anyhow::Result<Self> {
+        let (mut files, walk_errors) = discover(inputs, opts.format)?;
+        // Standard input can be read only once but the pipeline reads twice: spool it to a temp file.
+        let mut spooled = None;
+        for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
+            let path =
+                std::env::temp_dir().join(format!("chaff-stdin-{}.jsonl", std::process::id()));
+            if spooled.is_none() {
+                let mut out = std::fs::File::create(&path)?;
+                std::io::copy(&mut std::io::stdin().lock(), &mut out)?;
+                spooled = Some(path.clone());
+            }
+            f.size = std::fs::metadata(&path)?.len();
+            f.path = path;
+        }
+        Ok(Loader {
+            files: Arc::new(files),
+            opts: Arc::new(opts),
+            walk_errors,
+            counters: Arc::default(),
+            spooled,
+        })
+    }
+
+    /// Live progress counters of the reader thread.
+    pub fn counters(&self) -> Arc<Counters> {
+        Arc::clone(&self.counters)
+    }
+
+    /// The input files in reading order.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+
+    /// Total size of the input files on disk (compressed size for compressed files).
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// Starts the reader thread; blocks arrive in input order. Walk errors come first.
+    pub fn blocks(&self) -> Receiver<Block> {
+        let (tx, rx) = sync_channel::<Block>(2);
+        let files = Arc::clone(&self.files);
+        let opts = Arc::clone(&self.opts);
+        let walk_errors = self.walk_errors.clone();
+        let counters = Arc::clone(&self.counters);
+        counters.bytes_read.store(0, Ordering::Relaxed);
+        counters.files_done.store(0, Ordering::Relaxed);
+        std::thread::Builder::new()
+            .name("chaff-reader".into())
+            .spawn(move || {
+                let mut sink = BlockSink::new(tx, opts.block_bytes);
+                for rec in walk_errors {
+                    if !sink.push_ready(rec) {
+                        return;
+                    }
+                }
+                for (index, file) in files.iter().enumerate() {
+                    if !read_file(index as u32, file, &opts, &counters, &mut sink) {
+                        return;
+                    }
+                    counters.files_done.fetch_add(1, Ordering::Relaxed);
+                }
+                sink.flush();
+            })
+            .expect("spawn reader thread");
+        rx
+    }
+
+    /// Parses a block's records in parallel and maps each with `f(index in block, record)`, keeping input order.
+    pub fn process<T, F>(&self, block: Block, f: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(usize, Record) -> T + Sync + Send,
+    {
+        let Block { data, items } = block;
+        items
+            .into_par_iter()
+            .with_min_len(16)
+            .enumerate()
+            .map(|(i, item)| match item {
+                Item::Ready(rec) => f(i, *rec),
+                Item::Json {
+                    file,
+                    line,
+                    start,
+                    end,
+                } => {
+                    let source = format!("{}:{}", self.files[file as usize].display, line);
+                    f(
+                        i,
+                        jsonl::parse_record(&data[start..end], source, &self.opts),
+                    )
+                }
+            })
+            .collect()
+    }
+}
+
+/// Collects items into blocks and sends full blocks to the consumer.
+pub(crate) struct BlockSink {
+    tx: std::sync::mpsc::SyncSender<Block>,
+    block: Block,
+    block_bytes: usize,
+    /// Text bytes of `Ready` records, which live outside `data` but count toward the block size.
+    ready_bytes: usize,
+}
+
+impl BlockSink {
+    fn new(tx: std::sync::mpsc::SyncSender<Block>, block_bytes: usize) -> Self {
+        BlockSink {
+            tx,
+            block: Block::new(),
+            block_bytes,
+            ready_bytes: 0,
+        }
+    }
+
+    /// Adds a JSON line; returns false when the consumer has gone away.
+    pub(crate) fn push_json(&mut self, file: u32, line: u64, bytes: &[u8]) -> bool {
+        let start = self.block.data.len();
+        self.block.data.extend_from_slice(bytes);
+        self.block.items.push(Item::Json {
+            file,
+            line,
+            start,
+            end: self.block.data.len(),
+        });
+        self.maybe_send()
+    }
+
+    /// Adds a record read whole; returns false when the consumer has gone away.
+    pub(crate) fn push_ready(&mut self, rec: Record) -> bool {
+        self.ready_bytes += rec.text.len() + 64;
+        self.block.items.push(Item::Ready(Box::new(rec)));
+        self.maybe_send()
+    }
+
+    fn maybe_send(&mut self) -> bool {
+        if self.block.data.len() + self.ready_bytes >= self.block_bytes
+            || self.block.items.len() >= 65_536
+        {
+            return self.send();
+        }
+        true
+    }
+
+    fn send(&mut self) -> bool {
+        let block = std::mem::replace(&mut self.block, Block::new());
+        self.ready_bytes = 0;
+        self.tx.send(block).is_ok()
+    }
+
+    fn flush(&mut self) {
+        if !self.block.items.is_empty() {
+            let _ = self.send();
+        }
+    }
+}
+
+/// Reads one file into the sink; returns false when the consumer has gone away.
+fn read_file(
+    index: u32,
+    file: &InputFile,
+    opts: &LoadOptions,
+    counters: &Arc<Counters>,
+    sink: &mut BlockSink,
+) -> bool {
+    let result = match file.format {
+        Format::Parquet => parquet::read(file, opts, counters, sink),
+        _ => match decompress::open(file, Arc::clone(counters)) {
+            Err(e) => Err(e),
+            Ok(reader) => match file.format {
+                Format::Jsonl => jsonl::read(index, file, reader, opts, sink),
+                Format::Text => text::read(file, reader, opts, sink),
+                Format::Warc => warc::read(file, reader, opts, sink),
+                Format::Parquet => unreachable!("handled above"),
+            },
+        },
+    };
+    match result {
+        Ok(alive) => alive,
+        Err(e) => sink.push_ready(Record::problem(
+            format!("{}:0", file.display),
+            Status::Unreadable,
+            format!("cannot read file: {e}"),
+            0,
+        )),
+    }
+}

@@ -1,0 +1,51 @@
+//! chaff command line: parses arguments and dispatches to a subcommand.
+
+use chaff::cmd::{self, OutputError, EXIT_OUTPUT, EXIT_USAGE};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Audit and clean scraped text corpora: duplicates, boilerplate, quality stats, reports.
+#[derive(Parser)]
+#[command(name = "chaff", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a corpus: Parquet tables, summary.json and report.md.
+    Audit(cmd::audit::AuditArgs),
+    /// Near-duplicate clusters only (fast path): documents, clusters and pairs tables.
+    Dedup(cmd::dedup::DedupCmdArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let threads = match &cli.command {
+        Command::Audit(a) => a.common.threads,
+        Command::Dedup(a) => a.common.threads,
+    };
+    let result = chaff::cli::init_threads(threads).and_then(|()| match cli.command {
+        Command::Audit(args) => cmd::audit::run(args),
+        Command::Dedup(args) => cmd::dedup::run(args),
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("chaff: {e:#}");
+            if e.downcast_ref::<OutputError>().is_some() {
+                ExitCode::from(EXIT_OUTPUT)
+            } else {
+                ExitCode::from(EXIT_USAGE)
+            }
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! The pipeline: load → scan each document → corpus-wide boilerplate → content of each
+//! document (language, shingles, signature) → dedup. Subcommands choose what to keep.
+
+use crate::analyse::{self, content_lines, DocScan};
+use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
+use crate::dedup::{self, DedupInput, DedupParams, DedupResult, Verify};
+use crate::lang::detect_language;
+use crate::load::{LoadOptions, Loader};
+use crate::minhash::MinHasher;
+use crate::normalise::normalise_into;
+use crate::progress::{stage, Progress};
+use crate::record::Record;
+use crate::shingle::shingle_hashes;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Characters of content kept per document for report excerpts.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Everything a run needs to know.
+pub struct Settings {
+    /// Inputs as given.
+    pub inputs: Vec<PathBuf>,
+    /// Reading options.
+    pub load: LoadOptions,
+    /// Marker rules.
+    pub rules: RuleSet,
+    /// Repeated-line thresholds.
+    pub boilerplate: BoilerplateParams,
+    /// Near-duplicate parameters.
+    pub dedup: DedupParams,
+    /// Compute language ID (audit does; the dedup fast path does not).
+    pub detect_language: bool,
+    /// Hide progress bars.
+    pub quiet: bool,
+}
+
+/// What the content pass learns about one document.
+#[derive(Clone, Debug, Default)]
+pub struct DocContent {
+    /// ISO 639-1 code of the content's language, "und" when unsure.
+    pub lang: &'static str,
+    /// Characters of the content (non-boilerplate lines).
+    pub content_chars: u64,
+    /// Boilerplate lines in the document.
+    pub boilerplate_lines: u32,
+    /// Characters of boilerplate lines.
+    pub boilerplate_chars: u64,
+    /// Indices of the marker rules that fired, sorted, distinct.
+    pub rules_fired: Vec<u16>,
+    /// Distinct shingles of the content.
+    pub shingles: u32,
+    /// The sorted shingle set, kept only for `--verify exact`.
+    pub shingle_set: Option<Vec<u64>>,
+    /// The first characters of the content, for reports.
+    pub excerpt: String,
+    /// Example texts for boilerplate table rows this document is the example of: (row key, raw line).
+    pub examples: Vec<(ExampleKey, String)>,
+}
+
+/// Which boilerplate table row an example text belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExampleKey {
+    /// A repeated line, by hash.
+    Line(u64),
+    /// A marker rule, by index.
+    Rule(u16),
+}
+
+/// Per-rule counts for the boilerplate table.
+#[derive(Clone, Debug, Default)]
+pub struct RuleStats {
+    /// Documents where the rule fired.
+    pub docs: u64,
+    /// Lines it matched.
+    pub occurrences: u64,
+    /// Characters of those lines.
+    pub chars: u64,
+    /// First document where it fired.
+    pub example_doc: Option<u32>,
+}
+
+/// The analysed corpus: one entry per input record, in input order, plus corpus-wide results.
+pub struct Corpus {
+    /// Scan-pass facts, one per record.
+    pub docs: Vec<DocScan>,
+    /// Unique doc ids (ids repeated in the input get `@<source>` appended).
+    pub doc_ids: Vec<String>,
+    /// Content-pass facts, one per record.
+    pub content: Vec<DocContent>,
+    /// Repeated boilerplate lines.
+    pub repeated: RepeatedLines,
+    /// Marker-rule counts, by rule index.
+    pub rule_stats: Vec<RuleStats>,
+    /// Example raw text per boilerplate row.
+    pub examples: HashMap<ExampleKey, String>,
+    /// Dedup verdict.
+    pub dedup: DedupResult,
+    /// Seconds per stage, in order.
+    pub timings: Vec<(&'static str, f64)>,
+    /// Size of the input on disk.
+    pub input_bytes: u64,
+    /// Number of input files.
+    pub input_files: usize,
+    /// Rule names, by index.
+    pub rule_names: Vec<String>,
+    /// The settings' dedup parameters.
+    pub params: DedupParams,
+    /// The settings' boilerplate parameters.
+    pub boilerplate_params: BoilerplateParams,
+}
+
+/// Runs load → scan → boilerplate → content → dedup.
+pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
+    let loader = Loader::new(&settings.inputs, settings.load.clone())?;
+    let mut timings = Vec::new();
+
+    let t = Instant::now();
+    let rules = &settings.rules;
+    let docs: Vec<DocScan> = pass(&loader, settings.quiet, "scan", |_, rec| {
+        analyse::scan(&rec, rules)
+    });
+    timings.push(("scan", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let spinner = stage(settings.quiet, "counting repeated lines");
+    let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
+    let doc_ids = unique_ids(&docs);
+    let rule_stats = rule_stats(&docs, rules.len());
+    spinner.finish_and_clear();
+    timings.push(("boilerplate", t.elapsed().as_secs_f64()));
+
+    // Which rows each document must supply an example for.
+    let mut wanted: HashMap<u32, Vec<ExampleKey>> = HashMap::new();
+    if let Ok(ex) = repeated
+        .table
+        .column("example_doc")
+        .and_then(|c| Ok(c.u32()?.clone()))
+    {
+        let hashes = repeated.table.column("hash")?.u64()?.clone();
+        for (h, d) in hashes.iter().zip(ex.iter()) {
+            if let (Some(h), Some(d)) = (h, d) {
+                wanted.entry(d).or_default().push(ExampleKey::Line(h));
+            }
+        }
+    }
+    for (r, s) in rule_stats.iter().enumerate() {
+        if let Some(d) = s.example_doc {
+            wanted
+                .entry(d)
+                .or_default()
+                .push(ExampleKey::Rule(r as u16));
+        }
+    }
+
+    let t = Instant::now();
+    let signer = MinHasher::new(settings.dedup.num_perm, settings.dedup.seed);
+    let k = settings.dedup.num_perm;
+    let mut signatures = vec![0u32; docs.len() * k];
+    let content: Vec<DocContent> = {
+        let docs = &docs;
+        let repeated = &repeated;
+        let wanted = &wanted;
+        let signer = &signer;
+        let mut out: Vec<DocContent> = Vec::with_capacity(docs.len());
+        let mut offset = 0usize;
+        let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
+        let counters = loader.counters();
+        for block in loader.blocks() {
+            let base = offset;
+            let results: Vec<(DocContent, Vec<u32>)> = loader.process(block, |i, rec| {
+                let g = base + i;
+                content_of(
+                    &rec,
+                    &docs[g],
+                    g as u32,
+                    repeated,
+                    wanted.get(&(g as u32)),
+                    signer,
+                    settings,
+                )
+            });
+            for (c, sig) in results {
+                signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
+                out.push(c);
+                offset += 1;
+            }
+            progress.update(
+                counters.bytes_read.load(Ordering::Relaxed),
+                counters.files_done.load(Ordering::Relaxed),
+                loader.files().len(),
+                offset,
+            );
+        }
+        progress.finish();
+        out
+    };
+    anyhow::ensure!(
+        content.len() == docs.len(),
+        "input changed between passes: {} records then {}",
+        docs.len(),
+        content.len()
+    );
+    timings.push(("content", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let spinner = stage(settings.quiet, "clustering near duplicates");
+    let exact_hash: Vec<u64> = docs.iter().map(|d| d.exact_hash).collect();
+    let has_content: Vec<bool> = content.iter().map(|c| c.shingles > 0).collect();
+    let shingle_counts: Vec<u32> = content.iter().map(|c| c.shingles).collect();
+    let content_chars: Vec<u64> = content.iter().map(|c| c.content_chars).collect();
+    let dates: Vec<Option<String>> = docs.iter().map(|d| d.date.clone()).collect();
+    let sets: Option<Vec<Vec<u64>>> = (settings.dedup.verify == Verify::Exact).then(|| {
+        content
+            .iter()
+            .map(|c| c.shingle_set.clone().unwrap_or_default())
+            .collect()
+    });
+    let dedup = dedup::deduplicate(
+        &DedupInput {
+            exact_hash: &exact_hash,
+            signatures: &signatures,
+            has_content: &has_content,
+            shingle_counts: &shingle_counts,
+            shingle_sets: sets.as_deref(),
+            content_chars: &content_chars,
+            dates: &dates,
+        },
+        &settings.dedup,
+    );
+    drop(signatures);
+    spinner.finish_and_clear();
+    timings.push(("dedup", t.elapsed().as_secs_f64()));
+
+    let mut content = content;
+    let mut examples = HashMap::new();
+    for c in &mut content {
+        for (key, text) in c.examples.drain(..) {
+            examples.entry(key).or_insert(text);
+        }
+        c.shingle_set = None;
+    }
+    Ok(Corpus {
+        doc_ids,
+        content,
+        repeated,
+        rule_stats,
+        examples,
+        dedup,
+        timings,
+        input_bytes: loader.total_bytes(),
+        input_files: loader.files().len(),
+        rule_names: (0..rules.len())
+            .map(|i| rules.name(i).to_string())
+            .collect(),
+        params: settings.dedup.clone(),
+        boilerplate_params: settings.boilerplate.clone(),
+        docs,
+    })
+}
+
+/// One pass over the input with a progress bar, mapping every record in parallel.
+fn pass<T: Send>(
+    loader: &Loader,
+    quiet: bool,
+    label: &str,
+    f: impl Fn(usize, Record) -> T + Sync + Send,
+) -> Vec<T> {
+    let progress = Progress::new(quiet, label, loader.total_bytes());
+    let counters = loader.counters();
+    let mut out = Vec::new();
+    for block in loader.blocks() {
+        let base = out.len();
+        out.extend(loader.process(block, |i, rec| f(base + i, rec)));
+        progress.update(
+            counters.bytes_read.load(Ordering::Relaxed),
+            counters.files_done.load(Ordering::Relaxed),
+            loader.files().len(),
+            out.len(),
+        );
+    }
+    progress.finish();
+    out
+}
+
+/// Content pass for one record: strips boilerplate, detects language, signs the shingles.
+fn content_of(
+    rec: &Record,
+    scan: &DocScan,
+    index: u32,
+    repeated: &RepeatedLines,
+    wanted: Option<&Vec<ExampleKey>>,
+    signer: &MinHasher,
+    settings: &Settings,
+) -> (DocContent, Vec<u32>) {
+    let k = settings.dedup.num_perm;
+    let mut c = DocContent {
+        lang: "und",
+        ..DocContent::default()
+    };
+    let mut sig = vec![u32::MAX; k];
+    if scan.line_keys.is_empty() {
+        return (c, sig);
+    }
+    let mask = boilerplate::line_mask(scan, repeated);
+    let mut content = String::with_capacity(rec.text.len());
+    let mut normalised = String::with_capacity(rec.text.len());
+    let mut line_buf = String::new();
+    for (i, line) in content_lines(&rec.text).enumerate() {
+        let Some(key) = scan.line_keys.get(i) else {
+            break;
+        };
+        if let Some(w) = wanted {
+            for &want in w {
+                let hit = match want {
+                    ExampleKey::Line(h) => h == key.hash && repeated.contains(h),
+                    ExampleKey::Rule(r) => key.rule == Some(r),
+                };
+                if hit && !c.examples.iter().any(|(k, _)| *k == want) {
+                    c.examples.push((want, line.to_string()));
+                }
+            }
+        }
+        if mask[i] {
+            c.boilerplate_lines += 1;
+            c.boilerplate_chars += key.chars as u64;
+            if let Some(r) = key.rule {
+                c.rules_fired.push(r);
+            }
+            continue;
+        }
+        c.content_chars += key.chars as u64;
+        if !content.is_empty() {
+            content.push('\n');
+        }
+        content.push_str(line);
+        normalise_into(line, &mut line_buf);
+        if !line_buf.is_empty() {
+            if !normalised.is_empty() {
+                normalised.push(' ');
+            }
+            normalised.push_str(&line_buf);
+        }
+    }
+    c.excerpt = content.chars().take(EXCERPT_CHARS).collect();
+    c.rules_fired.sort_unstable();
+    c.rules_fired.dedup();
+    if settings.detect_language {
+        c.lang = detect_language(&content).0;
+    }
+    let mut shingles = Vec::new();
+    shingle_hashes(
+        &normalised,
+        scan.script.is_unspaced(),
+        settings.dedup.ngram,
+        settings.dedup.char_ngram,
+        &mut shingles,
+    );
+    c.shingles = shingles.len() as u32;
+    if !shingles.is_empty() {
+        signer.sign(&shingles, &mut sig);
+    }
+    if settings.dedup.verify == Verify::Exact {
+        c.shingle_set = Some(shingles);
+    }
+    let _ = index;
+    (c, sig)
+}
+
+/// Doc ids made unique: a repeated id keeps its first use, later ones get `@<source>`.
+fn unique_ids(docs: &[DocScan]) -> Vec<String> {
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(docs.len());
+    let mut ids = Vec::with_capacity(docs.len());
+    for d in docs {
+        let n = seen.entry(d.doc_id.as_str()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            ids.push(d.doc_id.clone());
+        } else {
+            ids.push(format!("{}@{}", d.doc_id, d.source));
+        }
+    }
+    ids
+}
+
+/// Counts, per marker rule, the documents, lines and characters it matched.
+fn rule_stats(docs: &[DocScan], rules: usize) -> Vec<RuleStats> {
+    let mut stats = vec![RuleStats::default(); rules];
+    let mut fired = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        fired.clear();
+        for k in &d.line_keys {
+            if let Some(r) = k.rule {
+                let s = &mut stats[r as usize];
+                s.occurrences += 1;
+                s.chars += k.chars as u64;
+                if !fired.contains(&r) {
+                    fired.push(r);
+                    s.docs += 1;
+                    s.example_doc.get_or_insert(i as u32);
+                }
+            }
+        }
+    }
+    stats
+}

@@ -1,0 +1,390 @@
+//! Shingling of normalised documents into sorted sets of 64-bit hashes.
+//!
+//! Input contract: the text is already normalised (lower-cased, punctuation
+//! removed, digits folded) with words separated by exactly one ASCII space.
+//! Unspaced scripts (Han, Japanese, Thai, ...) are shingled by characters.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Default word n-gram length for spaced scripts (the usual choice for web-scale dedup).
+pub const DEFAULT_WORD_N: usize = 5;
+/// Default character n-gram length for unspaced scripts.
+pub const DEFAULT_CHAR_N: usize = 5;
+
+/// Appends the xxh3-64 hashes of the distinct shingles of `normalised` to `out` (cleared first), sorted and deduplicated.
+///
+/// Word mode: n-grams of `word_n` words (the byte slice of the n words
+/// including their single separating spaces is hashed: no allocation per
+/// shingle). Char mode (`unspaced`): n-grams of `char_n` chars over the text
+/// with spaces removed. A document shorter than one shingle gives one shingle
+/// of all it has; an empty one gives none. An n of 0 is treated as 1.
+pub fn shingle_hashes(
+    normalised: &str,
+    unspaced: bool,
+    word_n: usize,
+    char_n: usize,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    // Stray leading/trailing spaces would otherwise create an empty "word".
+    // Trimming ASCII bytes keeps `text` valid UTF-8 (a space is never inside a sequence).
+    let text = trim_spaces(normalised);
+    if text.is_empty() {
+        return;
+    }
+    if unspaced {
+        char_shingles(text, char_n.max(1), out);
+    } else {
+        word_shingles(text.as_bytes(), word_n.max(1), out);
+    }
+    sort_uniform(out);
+    out.dedup();
+}
+
+/// `s` without leading and trailing ASCII spaces (byte-wise, cheaper than `trim_matches`).
+fn trim_spaces(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c != b' ').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b' ').map_or(start, |p| p + 1);
+    &s[start..end]
+}
+
+/// Sorts uniformly distributed 64-bit hashes: one counting-sort pass on the
+/// top bits into about one bucket per element, then an insertion sort that
+/// only has to fix the few inversions inside buckets. Measured ~1.5× faster
+/// than `sort_unstable` at the 100–2,000 elements of a document. Falls back to
+/// `sort_unstable` when a bucket is crowded (non-uniform or crafted input), so
+/// the worst case stays O(n log n).
+fn sort_uniform(v: &mut Vec<u64>) {
+    const MAX_BUCKET: u32 = 32;
+    const STACK_BITS: u32 = 12;
+    let n = v.len();
+    if n <= 32 || n > u32::MAX as usize / 2 {
+        v.sort_unstable();
+        return;
+    }
+    let bits = n.next_power_of_two().trailing_zeros().min(20);
+    let shift = 64 - bits;
+    let buckets = 1usize << bits;
+    let mut stack = [0u32; (1 << STACK_BITS) + 1];
+    let mut heap;
+    let counts: &mut [u32] = if bits <= STACK_BITS {
+        &mut stack[..buckets + 1]
+    } else {
+        heap = vec![0u32; buckets + 1];
+        &mut heap
+    };
+    for &h in v.iter() {
+        counts[(h >> shift) as usize + 1] += 1;
+    }
+    if counts.iter().any(|&c| c > MAX_BUCKET) {
+        v.sort_unstable();
+        return;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    // Scatter into the upper half of the same allocation, then move back.
+    v.resize(2 * n, 0);
+    let (src, dst) = v.split_at_mut(n);
+    for &h in src.iter() {
+        let c = &mut counts[(h >> shift) as usize];
+        dst[*c as usize] = h;
+        *c += 1;
+    }
+    // Elements are already in their bucket, so every shift is short.
+    for i in 1..n {
+        let x = dst[i];
+        let mut j = i;
+        while j > 0 && dst[j - 1] > x {
+            dst[j] = dst[j - 1];
+            j -= 1;
+        }
+        dst[j] = x;
+    }
+    v.copy_within(n.., 0);
+    v.truncate(n);
+}
+
+/// Iterator over the positions of ASCII spaces, 64 bytes at a time: each
+/// block becomes a bitmask (SWAR on eight u64 words, portable and branch-free)
+/// whose set bits are then popped. Words are short (~6 bytes), where this
+/// beats a `memchr` call per word (measured: those calls were ~30% of the time).
+struct Spaces<'a> {
+    bytes: &'a [u8],
+    /// Offset of the block `mask` describes.
+    base: usize,
+    /// Remaining space bits of the current block.
+    mask: u64,
+}
+
+impl<'a> Spaces<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Spaces {
+            bytes,
+            base: 0,
+            mask: space_mask(bytes, 0),
+        }
+    }
+}
+
+/// Bit i set iff byte i of the little-endian word `w` is an ASCII space.
+#[inline(always)]
+fn space_bits8(w: u64) -> u64 {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = w ^ 0x2020_2020_2020_2020; // space bytes become zero
+                                       // High bit of each byte set iff that byte of x is zero (exact, no carries between bytes).
+    let zero = !(((x & LO7) + LO7) | x | LO7);
+    // Gather the eight flags (bits 7, 15, …, 63) into the top byte, then down.
+    ((zero >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Bit i set iff `bytes[base + i] == b' '`, for the up-to-64 bytes from `base`.
+#[inline(always)]
+fn space_mask(bytes: &[u8], base: usize) -> u64 {
+    let block = &bytes[base.min(bytes.len())..bytes.len().min(base + 64)];
+    let mut m = 0u64;
+    let mut words = block.chunks_exact(8);
+    for (i, w) in (&mut words).enumerate() {
+        let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        m |= space_bits8(w) << (8 * i);
+    }
+    let tail = words.remainder();
+    let done = block.len() - tail.len();
+    for (i, &c) in tail.iter().enumerate() {
+        m |= ((c == b' ') as u64) << (done + i);
+    }
+    m
+}
+
+impl Iterator for Spaces<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = space_mask(self.bytes, self.base);
+        }
+        let pos = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(pos)
+    }
+}
+
+/// Word n-grams: two space scanners walk the text in lockstep, the trailing
+/// one `n` spaces behind, so each shingle is the byte slice between the space
+/// before its first word and the space after its last word; no per-shingle
+/// allocation.
+fn word_shingles(bytes: &[u8], n: usize, out: &mut Vec<u64>) {
+    let len = bytes.len();
+    // End of every shingle: each space from the n-th on, then the end of text.
+    let mut ends = Spaces::new(bytes).skip(n - 1);
+    let Some(first_end) = ends.next() else {
+        // At most n words: the whole text is the only shingle.
+        out.push(xxh3_64(bytes));
+        return;
+    };
+    out.reserve(len / 6 + 1);
+    out.push(xxh3_64(&bytes[..first_end]));
+    let mut starts = Spaces::new(bytes);
+    for end in ends.chain(std::iter::once(len)) {
+        // The trailing scanner is always behind `ends`, so it cannot run out.
+        let start = starts.next().map_or(len, |p| p + 1);
+        out.push(xxh3_64(&bytes[start..end]));
+    }
+}
+
+/// UTF-8 sequence length from its leading byte (input is a valid `&str`).
+#[inline]
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Character n-grams over the text with spaces removed. The spaces are
+/// dropped into one scratch buffer per document (not per shingle) so every
+/// n-gram is a contiguous byte slice that can be hashed directly.
+fn char_shingles(text: &str, n: usize, out: &mut Vec<u64>) {
+    let compact: std::borrow::Cow<[u8]> = if memchr::memchr(b' ', text.as_bytes()).is_some() {
+        std::borrow::Cow::Owned(text.bytes().filter(|&b| b != b' ').collect())
+    } else {
+        std::borrow::Cow::Borrowed(text.as_bytes())
+    };
+    let bytes: &[u8] = &compact;
+    let len = bytes.len();
+    if len == 0 {
+        return;
+    }
+    // Move `end` forward by n characters; fewer than n → one shingle of everything.
+    let mut end = 0usize;
+    for _ in 0..n {
+        if end == len {
+            out.push(xxh3_64(bytes));
+            return;
+        }
+        end += utf8_width(bytes[end]);
+    }
+    out.reserve(len / 3 + 1);
+    let mut start = 0usize;
+    loop {
+        out.push(xxh3_64(&bytes[start..end]));
+        if end == len {
+            return;
+        }
+        start += utf8_width(bytes[start]);
+        end += utf8_width(bytes[end]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(text: &str, unspaced: bool, wn: usize, cn: usize) -> Vec<u64> {
+        let mut v = Vec::new();
+        shingle_hashes(text, unspaced, wn, cn, &mut v);
+        v
+    }
+
+    fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn empty_gives_none() {
+        assert!(hashes("", false, 5, 5).is_empty());
+        assert!(hashes("   ", false, 5, 5).is_empty());
+        assert!(hashes("", true, 5, 5).is_empty());
+        assert!(hashes(" ", true, 5, 5).is_empty());
+    }
+
+    #[test]
+    fn short_doc_is_one_shingle_of_everything() {
+        assert_eq!(hashes("a b c", false, 5, 5), vec![xxh3_64(b"a b c")]);
+        assert_eq!(hashes("word", false, 3, 5), vec![xxh3_64(b"word")]);
+        // Exactly n words is also exactly one shingle.
+        assert_eq!(hashes("a b c", false, 3, 5), vec![xxh3_64(b"a b c")]);
+        assert_eq!(hashes("日本", true, 5, 3), vec![xxh3_64("日本".as_bytes())]);
+    }
+
+    #[test]
+    fn word_ngrams_are_byte_slices_with_spaces() {
+        let got = hashes("a bb c dd e", false, 3, 5);
+        let want = sorted(vec![
+            xxh3_64(b"a bb c"),
+            xxh3_64(b"bb c dd"),
+            xxh3_64(b"c dd e"),
+        ]);
+        assert_eq!(got, want);
+        // Unigrams.
+        let got = hashes("x y z", false, 1, 5);
+        assert_eq!(
+            got,
+            sorted(vec![xxh3_64(b"x"), xxh3_64(b"y"), xxh3_64(b"z")])
+        );
+    }
+
+    #[test]
+    fn duplicates_are_removed_and_output_sorted() {
+        let got = hashes("a b a b a b", false, 2, 5);
+        assert_eq!(got, sorted(vec![xxh3_64(b"a b"), xxh3_64(b"b a")]));
+        assert!(got.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn output_is_cleared_first() {
+        let mut v = vec![1, 2, 3];
+        shingle_hashes("", false, 5, 5, &mut v);
+        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn char_mode_on_chinese_ignores_spaces() {
+        // Three-char shingles of "我爱北京天安门" (7 chars) → 5 shingles.
+        let got = hashes("我爱北京 天安门", true, 5, 3);
+        let chars: Vec<char> = "我爱北京天安门".chars().collect();
+        let want = sorted(
+            chars
+                .windows(3)
+                .map(|w| xxh3_64(w.iter().collect::<String>().as_bytes()))
+                .collect(),
+        );
+        assert_eq!(got.len(), 5);
+        assert_eq!(got, want);
+        // Same result whether or not the text carried spaces.
+        assert_eq!(got, hashes("我爱北京天安门", true, 5, 3));
+    }
+
+    #[test]
+    fn char_mode_mixed_widths() {
+        // ASCII, 2-byte, 3-byte and 4-byte characters.
+        let text = "aé中😀b";
+        let chars: Vec<char> = text.chars().collect();
+        let want = sorted(
+            chars
+                .windows(2)
+                .map(|w| xxh3_64(w.iter().collect::<String>().as_bytes()))
+                .collect(),
+        );
+        assert_eq!(hashes(text, true, 5, 2), want);
+    }
+
+    #[test]
+    fn space_scanner_matches_naive() {
+        let text: String = (0..300)
+            .map(|i| if i % 7 == 3 || i % 11 == 0 { ' ' } else { 'x' })
+            .collect();
+        for cut in [0, 1, 7, 8, 63, 64, 65, 128, 200, 300] {
+            let b = &text.as_bytes()[..cut];
+            let want: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b' ').collect();
+            assert_eq!(Spaces::new(b).collect::<Vec<_>>(), want, "cut {cut}");
+        }
+        // Bytes that differ from a space by one bit, and high bytes.
+        let tricky = [0x20u8, 0x21, 0xA0, 0x00, 0x60, 0x1F, 0x20, 0xFF, 0x20];
+        let want: Vec<usize> = (0..tricky.len()).filter(|&i| tricky[i] == b' ').collect();
+        assert_eq!(Spaces::new(&tricky).collect::<Vec<_>>(), want);
+        let w = u64::from_le_bytes([0x20, 0x21, 0xA0, 0x00, 0x60, 0x20, 0x20, 0xFF]);
+        assert_eq!(space_bits8(w), 0b0110_0001);
+    }
+
+    #[test]
+    fn sort_uniform_sorts() {
+        let mut s = 1u64;
+        for n in [0, 1, 5, 33, 100, 1000, 5000, 70_000] {
+            let mut v: Vec<u64> = (0..n)
+                .map(|i| {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    if i % 10 == 0 {
+                        42
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_unstable();
+            sort_uniform(&mut v);
+            assert_eq!(v, want);
+        }
+        // Crowded buckets take the fallback path.
+        let mut v: Vec<u64> = (0..500u64).rev().collect();
+        sort_uniform(&mut v);
+        assert_eq!(v, (0..500u64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn trims_stray_spaces() {
+        assert_eq!(hashes(" a b c ", false, 2, 5), hashes("a b c", false, 2, 5));
+    }
+}
