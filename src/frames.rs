@@ -356,3 +356,120 @@ pub fn boilerplate(corpus: &Corpus) -> PolarsResult<DataFrame> {
         ],
     )
 }
+
+/// `document_entities.parquet`: one row per (document, entity) with its mention count, in input order.
+pub fn document_entities(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    let mut doc_id = Vec::new();
+    let mut entity = Vec::new();
+    let mut entity_id = Vec::new();
+    let mut kind = Vec::new();
+    let mut mentions = Vec::new();
+    for (i, ms) in corpus.mentions.iter().enumerate() {
+        for m in ms {
+            doc_id.push(corpus.doc_ids[i].as_str());
+            entity.push(m.entity.as_str());
+            entity_id.push(m.id.as_deref());
+            kind.push(m.kind);
+            mentions.push(m.count);
+        }
+    }
+    DataFrame::new(
+        doc_id.len(),
+        vec![
+            Column::new("doc_id".into(), doc_id),
+            Column::new("entity".into(), entity),
+            Column::new("entity_id".into(), entity_id),
+            Column::new("kind".into(), kind),
+            Column::new("mentions".into(), mentions),
+        ],
+    )
+}
+
+/// `entities.parquet`: one row per entity, aggregated in Polars from the per-document table.
+pub fn entities(document_entities: &DataFrame, documents: &DataFrame) -> PolarsResult<DataFrame> {
+    let total_docs = documents.height().max(1) as f64;
+    let joined = document_entities
+        .clone()
+        .lazy()
+        .with_row_index("row", None)
+        .join(
+            documents
+                .clone()
+                .lazy()
+                .select([col("doc_id"), col("domain"), col("is_duplicate")]),
+            [col("doc_id")],
+            [col("doc_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["row"], SortMultipleOptions::default());
+    let keys = [col("kind"), col("entity"), col("entity_id")];
+    let main = joined
+        .clone()
+        .group_by(keys.clone())
+        .agg([
+            len().alias("docs"),
+            col("mentions").sum().alias("mentions"),
+            col("is_duplicate")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("duplicate_docs"),
+            col("doc_id").first().alias("example_doc"),
+        ])
+        .with_column((col("docs").cast(DataType::Float64) / lit(total_docs)).alias("share_docs"));
+    // Top domains per entity: count (entity, domain) pairs, keep the three largest.
+    let domains = joined
+        .filter(col("domain").is_not_null())
+        .group_by([col("kind"), col("entity"), col("entity_id"), col("domain")])
+        .agg([len().alias("n")])
+        .sort(
+            ["n", "domain"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()?;
+    let mut top: std::collections::HashMap<(String, String, Option<String>), Vec<String>> =
+        std::collections::HashMap::new();
+    {
+        let k = domains.column("kind")?.str()?;
+        let e = domains.column("entity")?.str()?;
+        let id = domains.column("entity_id")?.str()?;
+        let d = domains.column("domain")?.str()?;
+        let n = domains.column("n")?.cast(&DataType::UInt64)?;
+        let n = n.u64()?;
+        for i in 0..domains.height() {
+            let key = (
+                k.get(i).unwrap_or("").to_string(),
+                e.get(i).unwrap_or("").to_string(),
+                id.get(i).map(str::to_string),
+            );
+            let list = top.entry(key).or_default();
+            if list.len() < 3 {
+                list.push(format!(
+                    "{} ({})",
+                    d.get(i).unwrap_or(""),
+                    n.get(i).unwrap_or(0)
+                ));
+            }
+        }
+    }
+    let mut df = main
+        .sort(
+            ["mentions", "docs", "entity", "kind"],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false, false]),
+        )
+        .collect()?;
+    let k = df.column("kind")?.str()?.clone();
+    let e = df.column("entity")?.str()?.clone();
+    let id = df.column("entity_id")?.str()?.clone();
+    let top_domains: Vec<String> = (0..df.height())
+        .map(|i| {
+            let key = (
+                k.get(i).unwrap_or("").to_string(),
+                e.get(i).unwrap_or("").to_string(),
+                id.get(i).map(str::to_string),
+            );
+            top.get(&key).map(|v| v.join(", ")).unwrap_or_default()
+        })
+        .collect();
+    df.with_column(Column::new("top_domains".into(), top_domains))?;
+    Ok(df)
+}

@@ -10,6 +10,7 @@ pub mod boilerplate;
 pub mod cli;
 pub mod cmd;
 pub mod dedup;
+pub mod entities;
 pub mod frames;
 pub mod lang;
 pub mod load;

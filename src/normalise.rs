@@ -942,34 +942,31 @@ pub(crate) mod tests {
         assert!(checked > 100_000);
     }
 
-    /// Where the shared corpora live, if this checkout has them.
+    /// Corpus folders the data-driven tests read: the shipped `datasets/` samples, or
+    /// the folders under `$CHAFF_CORPORA` (e.g. the full shared corpora) when set.
     pub(crate) fn corpus_dirs() -> Vec<std::path::PathBuf> {
-        let mut roots = vec![];
-        if let Ok(dir) = std::env::var("CHAFF_CORPORA") {
-            roots.push(std::path::PathBuf::from(dir));
-        }
-        let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        roots.push(manifest.join("../shared/corpora"));
-        roots.push("/work/shared/corpora".into());
-        roots
-            .into_iter()
-            .find(|r| r.is_dir())
-            .map(|r| {
-                let mut dirs: Vec<_> = std::fs::read_dir(r)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.is_dir())
-                    .collect();
-                dirs.sort();
-                dirs
-            })
-            .unwrap_or_default()
+        let root = std::env::var("CHAFF_CORPORA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets")
+            });
+        let mut dirs: Vec<_> = std::fs::read_dir(&root)
+            .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        assert!(
+            !dirs.is_empty(),
+            "no corpus folders under {}",
+            root.display()
+        );
+        dirs
     }
 
-    /// The `text` field of each document of a corpus directory, parsed once
-    /// per test process and shared by the tests that read corpora.
+    /// The `text` field of each document of a corpus directory (all its `.jsonl`
+    /// files; a `.txt` file is one document), parsed once per test process.
     pub(crate) fn corpus_texts(dir: &std::path::Path) -> &'static [String] {
         use std::sync::{Mutex, OnceLock};
         type Cache = Mutex<Vec<(std::path::PathBuf, &'static [String])>>;
@@ -979,9 +976,22 @@ pub(crate) mod tests {
         if let Some((_, texts)) = cache.iter().find(|(d, _)| d == dir) {
             return texts;
         }
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let data = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap_or_default();
-        let texts: Vec<String> = data.lines().filter_map(json_text_field).collect();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        let mut texts: Vec<String> = Vec::new();
+        for f in files {
+            let data = std::fs::read_to_string(&f).unwrap_or_default();
+            match f.extension().and_then(|e| e.to_str()) {
+                Some("jsonl") => texts.extend(data.lines().filter_map(json_text_field)),
+                Some("txt") => texts.push(data),
+                _ => {}
+            }
+        }
         let texts: &'static [String] = Box::leak(texts.into_boxed_slice());
         cache.push((dir.to_path_buf(), texts));
         texts

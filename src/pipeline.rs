@@ -4,6 +4,7 @@
 use crate::analyse::{self, content_lines, DocScan};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
 use crate::dedup::{self, DedupInput, DedupParams, DedupResult, Verify};
+use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
 use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
 use crate::minhash::MinHasher;
@@ -33,6 +34,8 @@ pub struct Settings {
     pub dedup: DedupParams,
     /// Compute language ID (audit does; the dedup fast path does not).
     pub detect_language: bool,
+    /// Entity extractor, when entities are wanted (audit).
+    pub entities: Option<EntityExtractor>,
     /// Hide progress bars.
     pub quiet: bool,
 }
@@ -58,6 +61,8 @@ pub struct DocContent {
     pub excerpt: String,
     /// Example texts for boilerplate table rows this document is the example of: (row key, raw line).
     pub examples: Vec<(ExampleKey, String)>,
+    /// Entities found in the content, before the corpus-level decisions.
+    pub entities: Option<DocEntities>,
 }
 
 /// Which boilerplate table row an example text belongs to.
@@ -98,6 +103,10 @@ pub struct Corpus {
     pub examples: HashMap<ExampleKey, String>,
     /// Dedup verdict.
     pub dedup: DedupResult,
+    /// Final entity mentions per document (empty when entities were not extracted).
+    pub mentions: Vec<Vec<Mention>>,
+    /// Whether entities were extracted.
+    pub has_entities: bool,
     /// Seconds per stage, in order.
     pub timings: Vec<(&'static str, f64)>,
     /// Size of the input on disk.
@@ -235,6 +244,30 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     timings.push(("dedup", t.elapsed().as_secs_f64()));
 
     let mut content = content;
+    let mut mentions = Vec::new();
+    if settings.entities.is_some() {
+        let t = Instant::now();
+        let spinner = stage(settings.quiet, "counting entities");
+        let mut corpus_entities = CorpusEntities::new(CorpusParams::default());
+        for c in content.iter_mut() {
+            if let Some(e) = c.entities.as_mut() {
+                corpus_entities.observe(e);
+                e.strip_texts();
+            }
+        }
+        let resolver = corpus_entities.finish();
+        mentions = content
+            .iter_mut()
+            .map(|c| {
+                c.entities
+                    .take()
+                    .map(|e| resolver.resolve(&e))
+                    .unwrap_or_default()
+            })
+            .collect();
+        spinner.finish_and_clear();
+        timings.push(("entities", t.elapsed().as_secs_f64()));
+    }
     let mut examples = HashMap::new();
     for c in &mut content {
         for (key, text) in c.examples.drain(..) {
@@ -249,6 +282,8 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
         rule_stats,
         examples,
         dedup,
+        has_entities: settings.entities.is_some(),
+        mentions,
         timings,
         input_bytes: loader.total_bytes(),
         input_files: loader.files().len(),
@@ -349,6 +384,9 @@ fn content_of(
     c.rules_fired.dedup();
     if settings.detect_language {
         c.lang = detect_language(&content).0;
+    }
+    if let Some(extractor) = &settings.entities {
+        c.entities = Some(extractor.extract(&content, scan.script.is_cased()));
     }
     let mut shingles = Vec::new();
     shingle_hashes(

@@ -507,13 +507,8 @@ mod tests {
 
     fn seed_text() -> String {
         let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        [
-            manifest.join("../shared/seed/scraped-article-ar.txt"),
-            "/work/shared/seed/scraped-article-ar.txt".into(),
-        ]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_else(|| SEED_HEAD.to_string())
+        std::fs::read_to_string(manifest.join("datasets/ar-seed/scraped-article-ar.txt"))
+            .expect("shipped seed article")
     }
 
     #[test]

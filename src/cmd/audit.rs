@@ -31,6 +31,12 @@ pub struct AuditArgs {
     /// TOML file with extra boilerplate rules (`[[rule]] name = "...", pattern = "..."`).
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Extra gazetteer (TSV `name<TAB>kind<TAB>alias|alias` or JSON `[{"name","kind","aliases"}]`).
+    #[arg(long)]
+    pub gazetteer: Option<PathBuf>,
+    /// Skip entity extraction.
+    #[arg(long)]
+    pub no_entities: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -60,6 +66,7 @@ pub fn settings(
         },
         dedup: dedup.params()?,
         detect_language,
+        entities: None,
         quiet,
     })
 }
@@ -71,7 +78,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| args.input.default_output());
     check_output(&out, &args.input.inputs)?;
-    let settings = settings(
+    let mut settings = settings(
         &args.input,
         &args.dedup,
         args.rules.as_deref(),
@@ -79,6 +86,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         args.common.quiet,
         true,
     )?;
+    if !args.no_entities {
+        let extractor = crate::entities::EntityExtractor::new(args.gazetteer.as_deref())
+            .map_err(|e| anyhow::anyhow!("gazetteer: {e}"))?;
+        settings.entities = Some(extractor);
+    }
     let corpus = pipeline::run(&settings)?;
     let inputs: Vec<String> = args
         .input
@@ -105,12 +117,24 @@ pub fn write_all(
     let mut clusters = frames::clusters(corpus)?;
     let mut pairs = frames::pairs(corpus)?;
     let mut boilerplate = frames::boilerplate(corpus)?;
-    for (name, df) in [
+    let (mut doc_entities, mut entities) = if corpus.has_entities {
+        let de = frames::document_entities(corpus)?;
+        let e = frames::entities(&de, &documents)?;
+        (Some(de), Some(e))
+    } else {
+        (None, None)
+    };
+    let mut tables = vec![
         ("documents.parquet", &mut documents),
         ("clusters.parquet", &mut clusters),
         ("pairs.parquet", &mut pairs),
         ("boilerplate.parquet", &mut boilerplate),
-    ] {
+    ];
+    if let (Some(de), Some(e)) = (doc_entities.as_mut(), entities.as_mut()) {
+        tables.push(("document_entities.parquet", de));
+        tables.push(("entities.parquet", e));
+    }
+    for (name, df) in tables {
         let path = out.join(name);
         write_parquet(&path, df).map_err(|e| output_err(&path, e))?;
     }
@@ -122,6 +146,8 @@ pub fn write_all(
         documents,
         clusters,
         boilerplate: Some(boilerplate),
+        entities,
+        document_entities: doc_entities,
     };
     let md = report::render(&tables, &summary);
     let path = out.join("report.md");

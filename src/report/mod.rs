@@ -3,6 +3,7 @@
 
 pub mod format;
 
+use crate::entities::{is_pii, mask_pii};
 use crate::repetition::GOPHER_THRESHOLDS;
 use crate::summary::Summary;
 use format::{bar, bytes, cell, count, pct};
@@ -18,6 +19,10 @@ pub struct Tables {
     pub clusters: DataFrame,
     /// boilerplate.parquet (absent for `chaff dedup` output)
     pub boilerplate: Option<DataFrame>,
+    /// entities.parquet (absent with `--no-entities`)
+    pub entities: Option<DataFrame>,
+    /// document_entities.parquet (absent with `--no-entities`)
+    pub document_entities: Option<DataFrame>,
 }
 
 impl Tables {
@@ -30,6 +35,8 @@ impl Tables {
             documents: read("documents.parquet")?,
             clusters: read("clusters.parquet")?,
             boilerplate: read("boilerplate.parquet").ok(),
+            entities: read("entities.parquet").ok(),
+            document_entities: read("document_entities.parquet").ok(),
         })
     }
 }
@@ -159,6 +166,7 @@ pub fn render(t: &Tables, s: &Summary) -> String {
     if t.boilerplate.is_some() {
         section_boilerplate(&mut md, t, s);
     }
+    section_entities(&mut md, t);
     section_languages(&mut md, t);
     section_lengths(&mut md, t);
     section_repetition(&mut md, t);
@@ -605,4 +613,216 @@ fn section_parameters(md: &mut String, s: &Summary) {
         "## Parameters and files\n\n- Near duplicates: threshold {}, {} permutations, {}-word shingles ({}-character shingles for unspaced scripts), LSH {} × {}, verification `{}`, containment {}, keep `{}`.\n- Tables: `documents.parquet` (one row per record, input order), `clusters.parquet`, `pairs.parquet`, `boilerplate.parquet`; totals and timings in `summary.json`.\n",
         p.threshold, p.num_perm, p.ngram, p.char_ngram, s.bands, s.rows, p.verify, if p.containment > 0.0 { p.containment.to_string() } else { "off".into() }, p.keep
     );
+}
+
+fn section_entities(md: &mut String, t: &Tables) {
+    let (Some(e), Some(de)) = (&t.entities, &t.document_entities) else {
+        return;
+    };
+    md.push_str("## Entities\n\nWho and what the content lines talk about: names (capitalised sequences in cased scripts; statistically recurring word units in Arabic, Chinese and other uncased scripts), countries from the ISO 3166 gazetteer in 158 languages (so روسيا, Russia and Russie count as one), and patterns (URLs, e-mails, phones, dates, money, percentages, handles, hashtags). Boilerplate lines are excluded.\n\n");
+    if e.height() == 0 {
+        md.push_str("No entities were found.\n\n");
+        return;
+    }
+    let kind = strs(e, "kind");
+    let entity = strs(e, "entity");
+    let docs = f64s(e, "docs");
+    let share = f64s(e, "share_docs");
+    let mentions = f64s(e, "mentions");
+    let domains = strs(e, "top_domains");
+    let named =
+        |k: &str| matches!(k, "person" | "org" | "name" | "country") || !PATTERN_KINDS.contains(&k);
+    md.push_str("Top entities (names, organisations, places):\n\n| entity | kind | documents | share of docs | mentions | top domains |\n|---|---|---:|---:|---:|---|\n");
+    let mut shown = 0;
+    for i in 0..e.height() {
+        let k = kind[i].as_deref().unwrap_or("");
+        if !named(k) {
+            continue;
+        }
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(entity[i].as_deref().unwrap_or(""), 60),
+            k,
+            count(docs[i] as u64),
+            pct(share[i]),
+            count(mentions[i] as u64),
+            cell(domains[i].as_deref().unwrap_or(""), 60)
+        );
+        shown += 1;
+        if shown == 20 {
+            break;
+        }
+    }
+    md.push_str("\nTop five per kind (documents in brackets):\n\n| kind | entities |\n|---|---|\n");
+    let mut kinds: Vec<&str> = kind.iter().flatten().map(String::as_str).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for k in kinds {
+        if is_pii(k) {
+            continue;
+        }
+        let top: Vec<String> = (0..e.height())
+            .filter(|&i| kind[i].as_deref() == Some(k))
+            .take(5)
+            .map(|i| {
+                format!(
+                    "{} ({})",
+                    cell(entity[i].as_deref().unwrap_or(""), 40),
+                    count(docs[i] as u64)
+                )
+            })
+            .collect();
+        let _ = writeln!(md, "| {} | {} |", k, top.join(", "));
+    }
+    md.push('\n');
+    entities_by_language(md, t, de);
+    entities_by_duplication(md, t, de, e);
+    pii_summary(md, t, de);
+}
+
+/// Pattern kinds, shown in the per-kind table but not among the top names.
+const PATTERN_KINDS: [&str; 10] = [
+    "url", "domain", "email", "phone", "ip", "handle", "hashtag", "date", "money", "percent",
+];
+
+fn entities_by_language(md: &mut String, t: &Tables, de: &DataFrame) {
+    let joined = de
+        .clone()
+        .lazy()
+        .join(
+            t.documents
+                .clone()
+                .lazy()
+                .select([col("doc_id"), col("lang")]),
+            [col("doc_id")],
+            [col("doc_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .filter(
+            col("kind")
+                .eq(lit("url"))
+                .not()
+                .and(col("kind").eq(lit("domain")).not())
+                .and(col("kind").eq(lit("date")).not()),
+        )
+        .group_by([col("lang"), col("entity"), col("kind")])
+        .agg([len().alias("docs")])
+        .sort(
+            ["lang", "docs", "entity"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .collect();
+    let Ok(j) = joined else { return };
+    let lang = strs(&j, "lang");
+    let entity = strs(&j, "entity");
+    let docs = f64s(&j, "docs");
+    let mut by_lang: Vec<(String, Vec<String>, f64)> = Vec::new();
+    for i in 0..j.height() {
+        let l = lang[i].clone().unwrap_or_default();
+        if by_lang.last().map(|(x, _, _)| x != &l).unwrap_or(true) {
+            by_lang.push((l.clone(), Vec::new(), 0.0));
+        }
+        let last = by_lang.last_mut().expect("just pushed");
+        last.2 += docs[i];
+        if last.1.len() < 6 {
+            last.1.push(format!(
+                "{} ({})",
+                cell(entity[i].as_deref().unwrap_or(""), 30),
+                count(docs[i] as u64)
+            ));
+        }
+    }
+    by_lang.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    md.push_str(
+        "Per language (documents in brackets):\n\n| language | top entities |\n|---|---|\n",
+    );
+    for (l, top, _) in by_lang.iter().take(6) {
+        let _ = writeln!(md, "| {} | {} |", l, top.join(", "));
+    }
+    md.push('\n');
+}
+
+fn entities_by_duplication(md: &mut String, t: &Tables, de: &DataFrame, e: &DataFrame) {
+    let dup = bools(&t.documents, "is_duplicate");
+    let dup_docs = dup.iter().filter(|&&d| d).count();
+    if dup_docs == 0 {
+        return;
+    }
+    let unique_docs = dup.len() - dup_docs;
+    let kind = strs(e, "kind");
+    let entity = strs(e, "entity");
+    let docs = f64s(e, "docs");
+    let dups = f64s(e, "duplicate_docs");
+    let _ = de;
+    md.push_str("What the duplicates are about: share of duplicate documents vs unique documents that mention each of the most mentioned names.\n\n| entity | kind | in duplicates | in unique documents |\n|---|---|---:|---:|\n");
+    let mut shown = 0;
+    for i in 0..e.height() {
+        let k = kind[i].as_deref().unwrap_or("");
+        if PATTERN_KINDS.contains(&k) {
+            continue;
+        }
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            cell(entity[i].as_deref().unwrap_or(""), 50),
+            k,
+            pct(dups[i] / dup_docs as f64),
+            pct((docs[i] - dups[i]) / unique_docs.max(1) as f64)
+        );
+        shown += 1;
+        if shown == 10 {
+            break;
+        }
+    }
+    md.push('\n');
+}
+
+fn pii_summary(md: &mut String, t: &Tables, de: &DataFrame) {
+    let d = &t.documents;
+    md.push_str("### Personal data\n\n");
+    let mut any = false;
+    for (column, label) in [
+        ("pii_emails", "e-mail addresses"),
+        ("pii_phones", "phone numbers"),
+        ("pii_ips", "IP addresses"),
+    ] {
+        let v = f64s(d, column);
+        let n = v.iter().filter(|&&x| x > 0.0).count();
+        let total: f64 = v.iter().sum();
+        any |= n > 0;
+        let _ = writeln!(
+            md,
+            "- {} documents ({}) carry {} ({} occurrences).",
+            count(n as u64),
+            pct(n as f64 / d.height().max(1) as f64),
+            label,
+            count(total as u64)
+        );
+    }
+    if any {
+        let kind = strs(de, "kind");
+        let entity = strs(de, "entity");
+        let doc = strs(de, "doc_id");
+        md.push_str("\nFirst examples, masked:\n\n| document | kind | value |\n|---|---|---|\n");
+        let mut shown = 0;
+        for i in 0..de.height() {
+            let k = kind[i].as_deref().unwrap_or("");
+            if !is_pii(k) {
+                continue;
+            }
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                cell(doc[i].as_deref().unwrap_or(""), 40),
+                k,
+                cell(&mask_pii(k, entity[i].as_deref().unwrap_or("")), 40)
+            );
+            shown += 1;
+            if shown == 5 {
+                break;
+            }
+        }
+    }
+    md.push('\n');
 }
