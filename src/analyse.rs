@@ -26,6 +26,8 @@ pub struct LineKey {
     pub words: u16,
     /// Within `EDGE_LINES` of the first or last non-empty line.
     pub at_edge: bool,
+    /// The line has digits (folded to 0 in its hash): data rows of tables look alike.
+    pub has_digit: bool,
     /// Index of the marker rule that matched the raw line, if any.
     pub rule: Option<u16>,
 }
@@ -68,8 +70,62 @@ pub struct DocScan {
 }
 
 /// Non-empty lines of a text, trimmed, in order: the line model shared by both passes.
+///
+/// Hard-wrapped text (newswire copy broken at ~70 columns) is re-flowed first: its
+/// physical lines are joined into paragraphs, so a wrapped fragment such as
+/// "said." is not mistaken for a line that recurs across the corpus.
 pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split('\n').map(str::trim).filter(|l| !l.is_empty())
+    let wrapped = is_hard_wrapped(text);
+    let mut units = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut prev_len = 0usize;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        let here = offset;
+        offset += raw.len();
+        if trimmed.is_empty() {
+            if let Some(s) = start.take() {
+                units.push(&text[s..end]);
+            }
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        let continues = wrapped && start.is_some() && !indented && prev_len >= WRAP_MIN;
+        if !continues {
+            if let Some(s) = start.take() {
+                units.push(&text[s..end]);
+            }
+        }
+        let lead = line.len() - line.trim_start().len();
+        if start.is_none() {
+            start = Some(here + lead);
+        }
+        end = here + lead + trimmed.len();
+        prev_len = line.chars().count();
+    }
+    if let Some(s) = start {
+        units.push(&text[s..end]);
+    }
+    units.into_iter()
+}
+
+/// Lines at least this long may continue on the next line in hard-wrapped text.
+const WRAP_MIN: usize = 50;
+
+/// True when most lines are 50–80 characters long: the text was wrapped at a fixed width.
+fn is_hard_wrapped(text: &str) -> bool {
+    let mut lines = 0;
+    let mut wrapped = 0;
+    for l in text.lines().filter(|l| !l.trim().is_empty()).take(200) {
+        lines += 1;
+        if (WRAP_MIN..=80).contains(&l.trim_end().chars().count()) {
+            wrapped += 1;
+        }
+    }
+    lines >= 4 && wrapped * 10 >= lines * 6
 }
 
 /// Scan pass: measures one record and keys its lines.
@@ -109,6 +165,7 @@ pub fn scan(rec: &Record, rules: &RuleSet) -> DocScan {
             chars: line.chars().count() as u32,
             words: count_words(&line_buf).min(u16::MAX as usize) as u16,
             at_edge: false,
+            has_digit: line_buf.contains('0'),
             rule,
         });
         if !line_buf.is_empty() {
@@ -149,4 +206,35 @@ pub fn content_text(text: &str, boilerplate: &[bool]) -> String {
         out.push_str(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hard_wrapped_text_is_reflowed() {
+        let text = "Showers continued throughout the week in the Bahia cocoa zone,\nalleviating the drought since early January and improving\nprospects for the coming temporao, Comissaria Smith said.\n    The dry period means the temporao will be late this year, and\nthe arrivals for the week ended February 22 were 155,221 bags,\nthe company said.\n    Reuter\n";
+        let units: Vec<&str> = content_lines(text).collect();
+        assert_eq!(units.len(), 3, "{units:?}");
+        assert!(units[0].ends_with("Smith said."));
+        assert!(units[1].starts_with("The dry period") && units[1].ends_with("company said."));
+        assert_eq!(units[2], "Reuter");
+    }
+
+    #[test]
+    fn ordinary_lines_stay_lines() {
+        let text = "Headline\n\n[ad_1]\n\nFirst paragraph of the story, one line.\nSecond line.\nSource link";
+        let units: Vec<&str> = content_lines(text).collect();
+        assert_eq!(
+            units,
+            vec![
+                "Headline",
+                "[ad_1]",
+                "First paragraph of the story, one line.",
+                "Second line.",
+                "Source link"
+            ]
+        );
+    }
 }

@@ -1,6 +1,5 @@
 //! Frames: the analysed corpus as Polars DataFrames, one per output table.
 
-use crate::analyse::DocScan;
 use crate::boilerplate::origin_of;
 use crate::dedup::Relation;
 use crate::normalise::normalise;
@@ -316,30 +315,40 @@ pub fn boilerplate(corpus: &Corpus) -> PolarsResult<DataFrame> {
         origins.push(c_orig.get(i).unwrap_or(0));
         example_doc.push(corpus.doc_ids[c_ex.get(i).unwrap_or(0) as usize].clone());
     }
-    for (r, s) in corpus.rule_stats.iter().enumerate() {
-        let Some(ex_doc) = s.example_doc else {
-            continue;
+    let m = &corpus.marker_lines;
+    let rule = m.column("rule")?.u32()?;
+    let mhash = m.column("hash")?.u64()?;
+    let m_docs = m.column("docs")?.u64()?;
+    let m_occ = m.column("occurrences")?.u64()?;
+    let m_orig = m.column("origins")?.u64()?;
+    let m_chars = m.column("chars")?.u64()?;
+    let m_ex = m.column("example_doc")?.u32()?;
+    let m_other = m.column("other_lines")?.u64()?;
+    for i in 0..m.height() {
+        let r = rule.get(i).unwrap_or(0);
+        let h = mhash.get(i).unwrap_or(0);
+        let d = m_docs.get(i).unwrap_or(0);
+        let (ex, norm) = if h == 0 {
+            let n = m_other.get(i).unwrap_or(0);
+            (format!("({n} other lines)"), String::new())
+        } else {
+            let ex = corpus
+                .examples
+                .get(&ExampleKey::Line(h))
+                .cloned()
+                .unwrap_or_default();
+            let norm = normalise(&ex);
+            (ex, norm)
         };
-        let ex = corpus
-            .examples
-            .get(&ExampleKey::Rule(r as u16))
-            .cloned()
-            .unwrap_or_default();
-        let fired_origins: HashSet<&str> = corpus
-            .docs
-            .iter()
-            .filter(|d| d.line_keys.iter().any(|k| k.rule == Some(r as u16)))
-            .map(|d: &DocScan| origin_of(d))
-            .collect();
-        kind.push(format!("marker:{}", corpus.rule_names[r]));
-        text.push(normalise(&ex));
+        kind.push(format!("marker:{}", corpus.rule_names[r as usize]));
+        text.push(norm);
         example.push(ex);
-        docs.push(s.docs);
-        occurrences.push(s.occurrences);
-        share_docs.push(s.docs as f64 / total_docs);
-        share_chars.push(s.chars as f64 / total_chars);
-        origins.push(fired_origins.len() as u64);
-        example_doc.push(corpus.doc_ids[ex_doc as usize].clone());
+        docs.push(d);
+        occurrences.push(m_occ.get(i).unwrap_or(0));
+        share_docs.push(d as f64 / total_docs);
+        share_chars.push(m_chars.get(i).unwrap_or(0) as f64 / total_chars);
+        origins.push(m_orig.get(i).unwrap_or(0));
+        example_doc.push(corpus.doc_ids[m_ex.get(i).unwrap_or(0) as usize].clone());
     }
     DataFrame::new(
         kind.len(),

@@ -74,19 +74,6 @@ pub enum ExampleKey {
     Rule(u16),
 }
 
-/// Per-rule counts for the boilerplate table.
-#[derive(Clone, Debug, Default)]
-pub struct RuleStats {
-    /// Documents where the rule fired.
-    pub docs: u64,
-    /// Lines it matched.
-    pub occurrences: u64,
-    /// Characters of those lines.
-    pub chars: u64,
-    /// First document where it fired.
-    pub example_doc: Option<u32>,
-}
-
 /// The analysed corpus: one entry per input record, in input order, plus corpus-wide results.
 pub struct Corpus {
     /// Scan-pass facts, one per record.
@@ -97,8 +84,8 @@ pub struct Corpus {
     pub content: Vec<DocContent>,
     /// Repeated boilerplate lines.
     pub repeated: RepeatedLines,
-    /// Marker-rule counts, by rule index.
-    pub rule_stats: Vec<RuleStats>,
+    /// Marker-rule lines: see [`boilerplate::marker_lines`].
+    pub marker_lines: polars::prelude::DataFrame,
     /// Example raw text per boilerplate row.
     pub examples: HashMap<ExampleKey, String>,
     /// Dedup verdict.
@@ -137,7 +124,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let spinner = stage(settings.quiet, "counting repeated lines");
     let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
     let doc_ids = unique_ids(&docs);
-    let rule_stats = rule_stats(&docs, rules.len());
+    let marker_lines = boilerplate::marker_lines(&docs)?;
     spinner.finish_and_clear();
     timings.push(("boilerplate", t.elapsed().as_secs_f64()));
 
@@ -155,12 +142,19 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
             }
         }
     }
-    for (r, s) in rule_stats.iter().enumerate() {
-        if let Some(d) = s.example_doc {
-            wanted
-                .entry(d)
-                .or_default()
-                .push(ExampleKey::Rule(r as u16));
+    {
+        let rule = marker_lines.column("rule")?.u32()?;
+        let hash = marker_lines.column("hash")?.u64()?;
+        let ex = marker_lines.column("example_doc")?.u32()?;
+        for i in 0..marker_lines.height() {
+            if let (Some(r), Some(h), Some(d)) = (rule.get(i), hash.get(i), ex.get(i)) {
+                let key = if h == 0 {
+                    ExampleKey::Rule(r as u16)
+                } else {
+                    ExampleKey::Line(h)
+                };
+                wanted.entry(d).or_default().push(key);
+            }
         }
     }
 
@@ -243,7 +237,31 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     spinner.finish_and_clear();
     timings.push(("dedup", t.elapsed().as_secs_f64()));
 
+    // Now that reposts are clustered, keep only repeated lines that span distinct stories.
+    let t = Instant::now();
+    let repeated = boilerplate::refine(
+        &docs,
+        repeated,
+        &dedup.representative,
+        &settings.boilerplate,
+    )?;
     let mut content = content;
+    for (d, c) in docs.iter().zip(content.iter_mut()) {
+        let mask = boilerplate::line_mask(d, &repeated);
+        c.boilerplate_lines = 0;
+        c.boilerplate_chars = 0;
+        c.content_chars = 0;
+        for (k, &is_bp) in d.line_keys.iter().zip(&mask) {
+            if is_bp {
+                c.boilerplate_lines += 1;
+                c.boilerplate_chars += k.chars as u64;
+            } else {
+                c.content_chars += k.chars as u64;
+            }
+        }
+    }
+    timings.push(("boilerplate_refine", t.elapsed().as_secs_f64()));
+
     let mut mentions = Vec::new();
     if settings.entities.is_some() {
         let t = Instant::now();
@@ -279,7 +297,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
         doc_ids,
         content,
         repeated,
-        rule_stats,
+        marker_lines,
         examples,
         dedup,
         has_entities: settings.entities.is_some(),
@@ -350,7 +368,7 @@ fn content_of(
         if let Some(w) = wanted {
             for &want in w {
                 let hit = match want {
-                    ExampleKey::Line(h) => h == key.hash && repeated.contains(h),
+                    ExampleKey::Line(h) => h == key.hash,
                     ExampleKey::Rule(r) => key.rule == Some(r),
                 };
                 if hit && !c.examples.iter().any(|(k, _)| *k == want) {
@@ -421,26 +439,4 @@ fn unique_ids(docs: &[DocScan]) -> Vec<String> {
         }
     }
     ids
-}
-
-/// Counts, per marker rule, the documents, lines and characters it matched.
-fn rule_stats(docs: &[DocScan], rules: usize) -> Vec<RuleStats> {
-    let mut stats = vec![RuleStats::default(); rules];
-    let mut fired = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        fired.clear();
-        for k in &d.line_keys {
-            if let Some(r) = k.rule {
-                let s = &mut stats[r as usize];
-                s.occurrences += 1;
-                s.chars += k.chars as u64;
-                if !fired.contains(&r) {
-                    fired.push(r);
-                    s.docs += 1;
-                    s.example_doc.get_or_insert(i as u32);
-                }
-            }
-        }
-    }
-    stats
 }

@@ -156,6 +156,215 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
     Ok(RepeatedLines { index, table })
 }
 
+/// A document is a *template document* (an earnings table, a results list) when at least
+/// this share of its line characters are repeated lines with digits: its rows recur because
+/// the form is shared, not because they are site chrome.
+pub const TEMPLATE_DOC_SHARE: f64 = 0.25;
+
+/// Second look at the repeated lines once near-duplicate clusters are known.
+///
+/// The first count collapses only exact copies, so a short line shared by three
+/// reposts of one story (different wrappers, small edits) still looks like a
+/// template. Here each line must recur in `min_docs` distinct *clusters*, and a
+/// line whose occurrences are mostly in template documents is dropped: both
+/// measured on the shared corpora (scripts/boilerplate_analysis.py).
+pub fn refine(
+    docs: &[DocScan],
+    repeated: RepeatedLines,
+    representative: &[u32],
+    params: &BoilerplateParams,
+) -> PolarsResult<RepeatedLines> {
+    if repeated.index.is_empty() {
+        return Ok(repeated);
+    }
+    let mut hash = Vec::new();
+    let mut cluster = Vec::new();
+    let mut template = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let total: u64 = d.line_keys.iter().map(|k| k.chars as u64).sum();
+        let tabular: u64 = d
+            .line_keys
+            .iter()
+            .filter(|k| k.rule.is_none() && k.has_digit && repeated.contains(k.hash))
+            .map(|k| k.chars as u64)
+            .sum();
+        let is_template = total > 0 && tabular as f64 >= TEMPLATE_DOC_SHARE * total as f64;
+        for k in d
+            .line_keys
+            .iter()
+            .filter(|k| k.rule.is_none() && repeated.contains(k.hash))
+        {
+            hash.push(k.hash);
+            cluster.push(representative[i]);
+            template.push(is_template);
+        }
+    }
+    let occurrences = DataFrame::new(
+        hash.len(),
+        vec![
+            Column::new("hash".into(), hash),
+            Column::new("cluster".into(), cluster),
+            Column::new("template".into(), template),
+        ],
+    )?;
+    let verdict = occurrences
+        .lazy()
+        .group_by([col("hash")])
+        .agg([
+            col("cluster").n_unique().alias("clusters"),
+            col("template")
+                .cast(DataType::Float64)
+                .mean()
+                .alias("template_share"),
+        ])
+        .filter(
+            col("clusters")
+                .cast(DataType::Int64)
+                .gt_eq(lit(params.min_docs as i64))
+                .and(col("template_share").lt(lit(0.5))),
+        )
+        .select([col("hash"), col("clusters")]);
+    let table = repeated
+        .table
+        .lazy()
+        .join(
+            verdict,
+            [col("hash")],
+            [col("hash")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            ["docs", "hash"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()?;
+    let index = table
+        .column("hash")?
+        .u64()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| h.map(|h| (h, i)))
+        .collect();
+    Ok(RepeatedLines { index, table })
+}
+
+/// Distinct lines listed per marker rule in `boilerplate.parquet`; the rest share one "other lines" row.
+pub const MARKER_LINES_PER_RULE: usize = 20;
+
+/// Lines matched by marker rules, counted per (rule, line) in Polars.
+///
+/// Columns: rule (u32), hash (u64; 0 for a rule's "other lines" row), docs, occurrences,
+/// origins, chars (all matched characters), example_doc, other_lines (distinct lines folded into the row).
+pub fn marker_lines(docs: &[DocScan]) -> PolarsResult<DataFrame> {
+    let mut rule = Vec::new();
+    let mut hash = Vec::new();
+    let mut doc = Vec::new();
+    let mut origin = Vec::new();
+    let mut chars = Vec::new();
+    let mut origins: HashMap<&str, u32> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let next = origins.len() as u32;
+        let o = *origins.entry(origin_of(d)).or_insert(next);
+        for k in &d.line_keys {
+            if let Some(r) = k.rule {
+                rule.push(r as u32);
+                hash.push(k.hash);
+                doc.push(i as u32);
+                origin.push(o);
+                chars.push(k.chars as u64);
+            }
+        }
+    }
+    let occ = DataFrame::new(
+        rule.len(),
+        vec![
+            Column::new("rule".into(), rule),
+            Column::new("hash".into(), hash),
+            Column::new("doc".into(), doc),
+            Column::new("origin".into(), origin),
+            Column::new("chars".into(), chars),
+        ],
+    )?;
+    let aggs = || {
+        [
+            col("doc").n_unique().alias("docs"),
+            len().alias("occurrences"),
+            col("origin").n_unique().alias("origins"),
+            col("chars").sum().alias("chars"),
+            col("doc").min().alias("example_doc"),
+        ]
+    };
+    let per_line = occ
+        .clone()
+        .lazy()
+        .group_by([col("rule"), col("hash")])
+        .agg(aggs())
+        .sort(
+            ["rule", "docs", "hash"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .collect()?;
+    // The first MARKER_LINES_PER_RULE lines of each rule are listed; the rest are folded.
+    let rules = per_line.column("rule")?.u32()?;
+    let mut listed = Vec::with_capacity(per_line.height());
+    let mut seen = 0usize;
+    let mut current = None;
+    for r in rules.iter() {
+        if r != current {
+            current = r;
+            seen = 0;
+        }
+        seen += 1;
+        listed.push(seen <= MARKER_LINES_PER_RULE);
+    }
+    let mut per_line = per_line;
+    per_line.with_column(Column::new("listed".into(), listed))?;
+    let top = per_line
+        .clone()
+        .lazy()
+        .filter(col("listed"))
+        .with_column(lit(1u32).alias("other_lines"));
+    let folded = occ
+        .lazy()
+        .join(
+            per_line
+                .clone()
+                .lazy()
+                .select([col("rule"), col("hash"), col("listed")]),
+            [col("rule"), col("hash")],
+            [col("rule"), col("hash")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .filter(col("listed").not())
+        .group_by([col("rule")])
+        .agg({
+            let mut a = aggs().to_vec();
+            a.push(col("hash").n_unique().alias("other_lines"));
+            a
+        })
+        .with_column(lit(0u64).alias("hash"))
+        .with_column(lit(false).alias("listed"));
+    let columns = [
+        col("rule"),
+        col("hash").cast(DataType::UInt64),
+        col("docs").cast(DataType::UInt64),
+        col("occurrences").cast(DataType::UInt64),
+        col("origins").cast(DataType::UInt64),
+        col("chars").cast(DataType::UInt64),
+        col("example_doc"),
+        col("other_lines").cast(DataType::UInt64),
+    ];
+    concat(
+        [top.select(columns.clone()), folded.select(columns)],
+        UnionArgs::default(),
+    )?
+    .sort(
+        ["rule", "docs", "hash"],
+        SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+    )
+    .collect()
+}
+
 /// Which of a document's non-empty lines are boilerplate (repeated line or marker rule).
 pub fn line_mask(doc: &DocScan, repeated: &RepeatedLines) -> Vec<bool> {
     doc.line_keys
