@@ -89,8 +89,9 @@ pub struct DedupArgs {
     /// LSH rows per band (with --bands).
     #[arg(long, requires = "bands")]
     pub rows: Option<usize>,
-    /// How candidate pairs are verified: signature estimate, or exact Jaccard of the shingle sets.
-    #[arg(long, value_enum, default_value = "estimate")]
+    /// How candidate pairs are verified: signature estimate only; auto (true Jaccard for
+    /// pairs whose estimate is within 3 standard errors of the threshold); exact (all pairs).
+    #[arg(long, value_enum, default_value = "auto")]
     pub verify: Verify,
     /// Join a document to one it is contained in at this containment (0 = off).
     #[arg(long, default_value_t = 0.0)]

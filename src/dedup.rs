@@ -7,10 +7,11 @@
 //! the other above `--containment`. Union-find over exact links and accepted
 //! pairs gives clusters; each keeps one representative by a deterministic policy.
 
-use crate::lsh::{candidate_pairs, optimal_banding, Banding};
+use crate::lsh::{candidate_pairs, recall_banding, Banding};
 use crate::minhash::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
 use crate::unionfind::UnionFind;
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Which member of a cluster is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -24,12 +25,20 @@ pub enum KeepPolicy {
     Newest,
 }
 
+/// Probability with which a pair exactly at the threshold must become an LSH candidate.
+pub const CANDIDATE_RECALL: f64 = 0.995;
+
+/// Smallest share of an article a partial repost is expected to keep (for `--containment`).
+pub const PARTIAL_REPOST_SHARE: f64 = 0.6;
+
 /// How candidate pairs are verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verify {
     /// Signature agreement (estimated Jaccard) only.
     Estimate,
+    /// Estimate, and the true Jaccard for pairs within three standard errors of the threshold.
+    Auto,
     /// True Jaccard of the shingle sets, removing the estimate's false positives.
     Exact,
 }
@@ -65,7 +74,7 @@ impl Default for DedupParams {
             ngram: 5,
             char_ngram: 5,
             banding: None,
-            verify: Verify::Estimate,
+            verify: Verify::Auto,
             containment: 0.0,
             keep: KeepPolicy::Longest,
             seed: 0x5eed_c4af,
@@ -74,12 +83,23 @@ impl Default for DedupParams {
 }
 
 impl DedupParams {
-    /// The banding in force: the override, or the optimum for the threshold.
+    /// The banding in force: the override, or the recall-first banding for the threshold.
     pub fn banding(&self) -> Banding {
         match self.banding {
             Some((bands, rows)) => Banding { bands, rows },
-            None => optimal_banding(self.threshold, self.num_perm),
+            None => recall_banding(self.threshold, self.num_perm, CANDIDATE_RECALL),
         }
+    }
+
+    /// Extra banding that finds partial reposts: a copy keeping a share `f` of the
+    /// article ([`PARTIAL_REPOST_SHARE`]) and contained at `c` has Jaccard
+    /// `c·f / (1 + f − c·f)` with it (0.51 for c = 0.9, f = 0.6), far below the threshold.
+    pub fn containment_banding(&self) -> Option<Banding> {
+        (self.containment > 0.0).then(|| {
+            let (c, f) = (self.containment, PARTIAL_REPOST_SHARE);
+            let j = c * f / (1.0 + f - c * f);
+            recall_banding(j, self.num_perm, CANDIDATE_RECALL)
+        })
     }
 }
 
@@ -93,8 +113,6 @@ pub struct DedupInput<'a> {
     pub has_content: &'a [bool],
     /// Distinct shingles per document (for containment estimates).
     pub shingle_counts: &'a [u32],
-    /// Sorted shingle sets, when `--verify exact` kept them.
-    pub shingle_sets: Option<&'a [Vec<u64>]>,
     /// Content length, for `--keep longest`.
     pub content_chars: &'a [u64],
     /// Date field, for `--keep newest`.
@@ -169,6 +187,8 @@ pub struct DedupResult {
     pub clusters: Vec<Cluster>,
     /// LSH candidate pairs examined.
     pub candidates: usize,
+    /// Documents whose shingle sets were recomputed for exact verification.
+    pub exact_checked: usize,
     /// Banding used.
     pub banding: Banding,
 }
@@ -195,8 +215,21 @@ pub fn exact_groups(exact_hash: &[u64]) -> Vec<u32> {
     first
 }
 
+/// How far from a threshold an estimate must be to be trusted without the true
+/// Jaccard: three standard errors of a `k`-slot MinHash estimate at the threshold.
+pub fn verify_margin(threshold: f64, k: usize) -> f32 {
+    (3.0 * (threshold * (1.0 - threshold) / k as f64).sqrt()).max(0.02) as f32
+}
+
+/// Sorted shingle sets of the given documents, computed on demand (a re-read of the input).
+pub type SetFetcher<'a> = dyn Fn(&[u32]) -> anyhow::Result<HashMap<u32, Vec<u64>>> + Sync + 'a;
+
 /// Runs the whole dedup stage.
-pub fn deduplicate(input: &DedupInput, params: &DedupParams) -> DedupResult {
+pub fn deduplicate(
+    input: &DedupInput,
+    params: &DedupParams,
+    fetch_sets: &SetFetcher,
+) -> anyhow::Result<DedupResult> {
     let n = input.exact_hash.len();
     let k = params.num_perm;
     let sig = |i: u32| &input.signatures[i as usize * k..(i as usize + 1) * k];
@@ -205,48 +238,89 @@ pub fn deduplicate(input: &DedupInput, params: &DedupParams) -> DedupResult {
         .map(|i| input.has_content[i] && exact_first[i] as usize == i)
         .collect();
     let banding = params.banding();
-    let candidates = candidate_pairs(input.signatures, k, banding, &active);
+    let mut candidates = candidate_pairs(input.signatures, k, banding, &active);
+    if let Some(wide) = params.containment_banding() {
+        candidates.extend(candidate_pairs(input.signatures, k, wide, &active));
+        candidates.sort_unstable();
+        candidates.dedup();
+    }
     let threshold = params.threshold as f32;
     let containment_min = params.containment as f32;
+    let margin = verify_margin(params.threshold, k);
+    let estimates: Vec<(f32, f32)> = candidates
+        .par_iter()
+        .map(|&(a, b)| {
+            (
+                estimate_jaccard(sig(a), sig(b)),
+                estimate_containment(
+                    sig(a),
+                    sig(b),
+                    input.shingle_counts[a as usize] as usize,
+                    input.shingle_counts[b as usize] as usize,
+                ),
+            )
+        })
+        .collect();
+    // Which candidates get their true Jaccard: all (exact), none (estimate), or those
+    // whose estimate is too close to a threshold to trust (auto).
+    let borderline = |est: f32, threshold: f32| (est - threshold).abs() <= margin;
+    let needs_exact: Vec<bool> = estimates
+        .iter()
+        .map(|&(j, c)| match params.verify {
+            Verify::Estimate => false,
+            Verify::Exact => true,
+            Verify::Auto => {
+                borderline(j, threshold)
+                    || (containment_min > 0.0 && borderline(c, containment_min))
+            }
+        })
+        .collect();
+    let mut wanted: Vec<u32> = candidates
+        .iter()
+        .zip(&needs_exact)
+        .filter(|(_, &e)| e)
+        .flat_map(|(&(a, b), _)| [a, b])
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let sets = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        fetch_sets(&wanted)?
+    };
+    let verified = !sets.is_empty();
     let mut pairs: Vec<Pair> = candidates
         .par_iter()
-        .filter_map(|&(a, b)| {
-            let estimated = estimate_jaccard(sig(a), sig(b));
-            let (exact, containment) = match input.shingle_sets {
-                Some(sets) => {
-                    let (sa, sb) = (&sets[a as usize], &sets[b as usize]);
-                    (Some(exact_jaccard(sa, sb)), exact_containment(sa, sb))
-                }
-                None => (
-                    None,
-                    estimate_containment(
-                        sig(a),
-                        sig(b),
-                        input.shingle_counts[a as usize] as usize,
-                        input.shingle_counts[b as usize] as usize,
-                    ),
-                ),
-            };
-            let similar = match params.verify {
-                Verify::Estimate => estimated >= threshold,
-                Verify::Exact => exact.unwrap_or(estimated) >= threshold,
-            };
-            let relation = if similar {
-                Relation::Near
-            } else if containment_min > 0.0 && containment >= containment_min {
-                Relation::Contained
-            } else {
-                return None;
-            };
-            Some(Pair {
-                a,
-                b,
-                estimated,
-                exact,
-                containment,
-                relation,
-            })
-        })
+        .zip(estimates.par_iter())
+        .zip(needs_exact.par_iter())
+        .filter_map(
+            |((&(a, b), &(estimated, est_containment)), &exact_needed)| {
+                let exact_sets = if exact_needed {
+                    sets.get(&a).zip(sets.get(&b))
+                } else {
+                    None
+                };
+                let (exact, containment) = match exact_sets {
+                    Some((sa, sb)) => (Some(exact_jaccard(sa, sb)), exact_containment(sa, sb)),
+                    None => (None, est_containment),
+                };
+                let relation = if exact.unwrap_or(estimated) >= threshold {
+                    Relation::Near
+                } else if containment_min > 0.0 && containment >= containment_min {
+                    Relation::Contained
+                } else {
+                    return None;
+                };
+                Some(Pair {
+                    a,
+                    b,
+                    estimated,
+                    exact,
+                    containment,
+                    relation,
+                })
+            },
+        )
         .collect();
     let mut uf = UnionFind::new(n);
     for (i, &f) in exact_first.iter().enumerate() {
@@ -256,7 +330,7 @@ pub fn deduplicate(input: &DedupInput, params: &DedupParams) -> DedupResult {
                 a: f,
                 b: i as u32,
                 estimated: 1.0,
-                exact: input.shingle_sets.map(|_| 1.0),
+                exact: verified.then_some(1.0),
                 containment: 1.0,
                 relation: Relation::Exact,
             });
@@ -334,15 +408,16 @@ pub fn deduplicate(input: &DedupInput, params: &DedupParams) -> DedupResult {
     }
     let mut clusters = clusters;
     clusters.sort_by_key(|c| c.members[0]);
-    DedupResult {
+    Ok(DedupResult {
         representative,
         exact_first,
         similarity,
         pairs,
         clusters,
         candidates: candidates.len(),
+        exact_checked: wanted.len(),
         banding,
-    }
+    })
 }
 
 fn choose_representative(members: &[u32], input: &DedupInput, keep: KeepPolicy) -> u32 {
@@ -399,18 +474,25 @@ mod tests {
         let chars: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
         let has: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
         let dates = vec![None; sets.len()];
+        let fetch = |docs: &[u32]| -> anyhow::Result<HashMap<u32, Vec<u64>>> {
+            Ok(docs
+                .iter()
+                .map(|&d| (d, sets[d as usize].clone()))
+                .collect())
+        };
         deduplicate(
             &DedupInput {
                 exact_hash: &exact,
                 signatures: &sigs,
                 has_content: &has,
                 shingle_counts: &counts,
-                shingle_sets: None,
                 content_chars: &chars,
                 dates: &dates,
             },
             &params,
+            &fetch,
         )
+        .unwrap()
     }
 
     #[test]

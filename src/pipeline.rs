@@ -3,7 +3,7 @@
 
 use crate::analyse::{self, content_lines, DocScan};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
-use crate::dedup::{self, DedupInput, DedupParams, DedupResult, Verify};
+use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
 use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
@@ -55,8 +55,6 @@ pub struct DocContent {
     pub rules_fired: Vec<u16>,
     /// Distinct shingles of the content.
     pub shingles: u32,
-    /// The sorted shingle set, kept only for `--verify exact`.
-    pub shingle_set: Option<Vec<u64>>,
     /// The first characters of the content, for reports.
     pub excerpt: String,
     /// Example texts for boilerplate table rows this document is the example of: (row key, raw line).
@@ -215,24 +213,19 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let shingle_counts: Vec<u32> = content.iter().map(|c| c.shingles).collect();
     let content_chars: Vec<u64> = content.iter().map(|c| c.content_chars).collect();
     let dates: Vec<Option<String>> = docs.iter().map(|d| d.date.clone()).collect();
-    let sets: Option<Vec<Vec<u64>>> = (settings.dedup.verify == Verify::Exact).then(|| {
-        content
-            .iter()
-            .map(|c| c.shingle_set.clone().unwrap_or_default())
-            .collect()
-    });
+    let fetch = |wanted: &[u32]| shingle_sets(&loader, &docs, &repeated, wanted, settings);
     let dedup = dedup::deduplicate(
         &DedupInput {
             exact_hash: &exact_hash,
             signatures: &signatures,
             has_content: &has_content,
             shingle_counts: &shingle_counts,
-            shingle_sets: sets.as_deref(),
             content_chars: &content_chars,
             dates: &dates,
         },
         &settings.dedup,
-    );
+        &fetch,
+    )?;
     drop(signatures);
     spinner.finish_and_clear();
     timings.push(("dedup", t.elapsed().as_secs_f64()));
@@ -291,7 +284,6 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
         for (key, text) in c.examples.drain(..) {
             examples.entry(key).or_insert(text);
         }
-        c.shingle_set = None;
     }
     Ok(Corpus {
         doc_ids,
@@ -414,15 +406,70 @@ fn content_of(
         settings.dedup.char_ngram,
         &mut shingles,
     );
+    debug_assert_eq!(shingles, content_shingles(rec, scan, &mask, settings));
     c.shingles = shingles.len() as u32;
     if !shingles.is_empty() {
         signer.sign(&shingles, &mut sig);
     }
-    if settings.dedup.verify == Verify::Exact {
-        c.shingle_set = Some(shingles);
-    }
     let _ = index;
     (c, sig)
+}
+
+/// The content's sorted shingle set, rebuilt from the record exactly as the content pass did.
+fn content_shingles(rec: &Record, scan: &DocScan, mask: &[bool], settings: &Settings) -> Vec<u64> {
+    let mut normalised = String::with_capacity(rec.text.len());
+    let mut line_buf = String::new();
+    for (i, line) in content_lines(&rec.text)
+        .enumerate()
+        .take(scan.line_keys.len())
+    {
+        if mask.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        normalise_into(line, &mut line_buf);
+        if !line_buf.is_empty() {
+            if !normalised.is_empty() {
+                normalised.push(' ');
+            }
+            normalised.push_str(&line_buf);
+        }
+    }
+    let mut shingles = Vec::new();
+    shingle_hashes(
+        &normalised,
+        scan.script.is_unspaced(),
+        settings.dedup.ngram,
+        settings.dedup.char_ngram,
+        &mut shingles,
+    );
+    shingles
+}
+
+/// Verification pass: re-reads the input and rebuilds the shingle sets of `wanted` documents only.
+fn shingle_sets(
+    loader: &Loader,
+    docs: &[DocScan],
+    repeated: &RepeatedLines,
+    wanted: &[u32],
+    settings: &Settings,
+) -> anyhow::Result<HashMap<u32, Vec<u64>>> {
+    let mut sets = HashMap::with_capacity(wanted.len());
+    let mut offset = 0usize;
+    for block in loader.blocks() {
+        let base = offset;
+        let n = block.len();
+        let found: Vec<Option<(u32, Vec<u64>)>> = loader.process(block, |i, rec| {
+            let g = (base + i) as u32;
+            wanted.binary_search(&g).ok()?;
+            let scan = &docs[g as usize];
+            let mask = boilerplate::line_mask(scan, repeated);
+            Some((g, content_shingles(&rec, scan, &mask, settings)))
+        });
+        sets.extend(found.into_iter().flatten());
+        offset += n;
+    }
+    anyhow::ensure!(offset == docs.len(), "input changed between passes");
+    Ok(sets)
 }
 
 /// Doc ids made unique: a repeated id keeps its first use, later ones get `@<source>`.

@@ -36,6 +36,8 @@ pub struct Summary {
     pub clusters: usize,
     /// LSH candidate pairs examined.
     pub candidate_pairs: usize,
+    /// Documents whose shingle sets were rebuilt to verify borderline pairs exactly.
+    pub exact_checked_docs: usize,
     /// Bands × rows used.
     pub bands: usize,
     /// Rows per band.
@@ -131,6 +133,7 @@ impl Summary {
             near_duplicates: near,
             clusters: dd.clusters.len(),
             candidate_pairs: dd.candidates,
+            exact_checked_docs: dd.exact_checked,
             bands: dd.banding.bands,
             rows: dd.banding.rows,
             boilerplate_char_share: if all_chars == 0 {

@@ -199,13 +199,14 @@ fn section_duplicates(md: &mut String, t: &Tables, s: &Summary) {
     let n = t.documents.height().max(1) as f64;
     let _ = writeln!(
         md,
-        "Exact duplicates share the same normalised text (`exact_hash`). Near duplicates have an estimated Jaccard similarity ≥ {} between their {}-word shingle sets (MinHash, {} permutations, LSH {} bands × {} rows; {} candidate pairs checked).\n",
+        "Exact duplicates share the same normalised text (`exact_hash`). Near duplicates have a Jaccard similarity ≥ {} between their {}-word shingle sets (MinHash, {} permutations, LSH {} bands × {} rows; {} candidate pairs checked, verification `{}`: pairs whose estimate is close to the threshold are checked on the true shingle sets).\n",
         s.dedup_params.threshold,
         s.dedup_params.ngram,
         s.dedup_params.num_perm,
         s.bands,
         s.rows,
-        count(s.candidate_pairs as u64)
+        count(s.candidate_pairs as u64),
+        s.dedup_params.verify
     );
     let _ = writeln!(
         md,
