@@ -145,6 +145,7 @@ pub fn write_all(
     let tables = Tables {
         documents,
         clusters,
+        pairs,
         boilerplate: Some(boilerplate),
         entities,
         document_entities: doc_entities,

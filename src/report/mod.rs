@@ -17,6 +17,8 @@ pub struct Tables {
     pub documents: DataFrame,
     /// clusters.parquet
     pub clusters: DataFrame,
+    /// pairs.parquet
+    pub pairs: DataFrame,
     /// boilerplate.parquet (absent for `chaff dedup` output)
     pub boilerplate: Option<DataFrame>,
     /// entities.parquet (absent with `--no-entities`)
@@ -34,6 +36,7 @@ impl Tables {
         Ok(Tables {
             documents: read("documents.parquet")?,
             clusters: read("clusters.parquet")?,
+            pairs: read("pairs.parquet")?,
             boilerplate: read("boilerplate.parquet").ok(),
             entities: read("entities.parquet").ok(),
             document_entities: read("document_entities.parquet").ok(),
@@ -283,6 +286,79 @@ fn section_duplicates(md: &mut String, t: &Tables, s: &Summary) {
         );
     }
     md.push('\n');
+    near_pair_example(md, t, &index, &excerpt);
+}
+
+/// One near-duplicate pair side by side, words missing from the other document in bold.
+fn near_pair_example(
+    md: &mut String,
+    t: &Tables,
+    index: &std::collections::HashMap<&str, usize>,
+    excerpt: &[Option<String>],
+) {
+    let p = &t.pairs;
+    let a = strs(p, "doc_a");
+    let b = strs(p, "doc_b");
+    let rel = strs(p, "relation");
+    let est = f64s(p, "estimated_jaccard");
+    let text_of = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| index.get(id))
+            .and_then(|&j| excerpt[j].clone())
+            .unwrap_or_default()
+    };
+    // The least similar near pair whose openings differ shows the most.
+    let mut best: Option<usize> = None;
+    for i in 0..p.height() {
+        if rel[i].as_deref() != Some("near") {
+            continue;
+        }
+        let (ta, tb) = (text_of(&a[i]), text_of(&b[i]));
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<std::collections::HashSet<_>>();
+        if ta.is_empty() || words(&ta) == words(&tb) {
+            continue;
+        }
+        if best.is_none_or(|j| est[i] < est[j]) {
+            best = Some(i);
+        }
+    }
+    let Some(i) = best else {
+        let near = rel.iter().filter(|r| r.as_deref() == Some("near")).count();
+        if near > 0 {
+            let _ = writeln!(
+                md,
+                "The {} near-duplicate pairs agree on their first {} characters; `pairs.parquet` lists them with their similarities.\n",
+                count(near as u64),
+                crate::pipeline::EXCERPT_CHARS
+            );
+        }
+        return;
+    };
+    let (ta, tb) = (text_of(&a[i]), text_of(&b[i]));
+    let marked = |x: &str, other: &str| -> String {
+        let others: std::collections::HashSet<&str> = other.split_whitespace().collect();
+        x.split_whitespace()
+            .map(|w| {
+                let c = cell(w, 60);
+                if others.contains(w) {
+                    c
+                } else {
+                    format!("**{c}**")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let _ = writeln!(
+        md,
+        "A near-duplicate pair (estimated Jaccard {:.2}), first {} characters, words not in the other in **bold**:\n\n| {} | {} |\n|---|---|\n| {} | {} |\n",
+        est[i],
+        crate::pipeline::EXCERPT_CHARS,
+        cell(a[i].as_deref().unwrap_or(""), 50),
+        cell(b[i].as_deref().unwrap_or(""), 50),
+        marked(&ta, &tb),
+        marked(&tb, &ta)
+    );
 }
 
 fn section_boilerplate(md: &mut String, t: &Tables, s: &Summary) {
