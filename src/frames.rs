@@ -145,6 +145,28 @@ pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
                 .collect::<Vec<_>>(),
         ),
     ];
+    if corpus.has_entities {
+        for (column, kind) in [
+            ("pii_emails", "email"),
+            ("pii_phones", "phone"),
+            ("pii_ips", "ip"),
+        ] {
+            let counts: Vec<u32> = corpus
+                .mentions
+                .iter()
+                .map(|ms| ms.iter().filter(|m| m.kind == kind).map(|m| m.count).sum())
+                .collect();
+            columns.push(Column::new(column.into(), counts));
+        }
+        columns.push(Column::new(
+            "entities".into(),
+            corpus
+                .mentions
+                .iter()
+                .map(|ms| ms.len() as u32)
+                .collect::<Vec<_>>(),
+        ));
+    }
     for (j, (name, _)) in GOPHER_THRESHOLDS.iter().enumerate() {
         columns.push(Column::new(
             (*name).into(),

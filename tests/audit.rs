@@ -425,3 +425,75 @@ fn stdin_is_read_as_jsonl() {
         vec![Some("a".into()), Some("a".into())]
     );
 }
+
+#[test]
+fn entities_tables_and_masked_pii() {
+    let out = scratch("entities-bbc");
+    chaff_ok(
+        &[
+            "audit",
+            root().join("datasets/en-bbc").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        0,
+    );
+    let e = table(&out.join("entities.parquet"));
+    let kind = strings(&e, "kind");
+    let entity = strings(&e, "entity");
+    let top = |k: &str, n: usize| -> Vec<String> {
+        (0..e.height())
+            .filter(|&i| kind[i].as_deref() == Some(k))
+            .take(n)
+            .map(|i| entity[i].clone().unwrap())
+            .collect()
+    };
+    let people = top("person", 10);
+    assert!(
+        people.contains(&"Tony Blair".to_string()) && people.contains(&"Gordon Brown".to_string()),
+        "{people:?}"
+    );
+    let countries = top("country", 5);
+    assert!(
+        countries.contains(&"United Kingdom".to_string())
+            && countries.contains(&"United States".to_string()),
+        "{countries:?}"
+    );
+    let de = table(&out.join("document_entities.parquet"));
+    assert!(de.height() > e.height());
+
+    // Personal data is counted per document and masked in the report.
+    let dir = scratch("pii-in");
+    std::fs::write(
+        dir.join("pii.jsonl"),
+        "{\"id\":\"p1\",\"text\":\"Contact the press office at jane.doe@example.org or call +44 20 7946 0958 for details about the merger.\"}\n{\"id\":\"p2\",\"text\":\"Nothing personal in this one, only a story about the harbour and its boats.\"}\n",
+    )
+    .unwrap();
+    let o = scratch("pii-out");
+    chaff_ok(
+        &[
+            "audit",
+            dir.to_str().unwrap(),
+            "-o",
+            o.to_str().unwrap(),
+            "-q",
+        ],
+        0,
+    );
+    let d = table(&o.join("documents.parquet"));
+    assert_eq!(floats(&d, "pii_emails"), vec![1.0, 0.0]);
+    assert_eq!(floats(&d, "pii_phones"), vec![1.0, 0.0]);
+    let report = std::fs::read_to_string(o.join("report.md")).unwrap();
+    assert!(report.contains("### Personal data"));
+    assert!(
+        !report.contains("jane.doe@example.org"),
+        "full e-mail in the report"
+    );
+    assert!(
+        !report.contains("7946 0958") && !report.contains("79460958"),
+        "full phone in the report"
+    );
+    // Masked as j***@e***.org (asterisks escaped for Markdown).
+    assert!(report.contains(r"j\*\*\*@e\*\*\*.org"));
+}

@@ -185,3 +185,23 @@ fn french_and_chinese_gazetteer() {
     );
     assert_eq!(top[0], "country:FR");
 }
+
+#[test]
+fn seed_content_lines_alone() {
+    // What the audit passes: the seed article with its boilerplate lines set aside.
+    let ex = EntityExtractor::new(None).unwrap();
+    let text = shared("seed/scraped-article-ar.txt");
+    let content: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("[ad_")
+                && *l != "Source link"
+                && !l.contains("Getty")
+                && !l.contains("Telegraph")
+        })
+        .collect();
+    let (finals, _) = run(&ex, &[content.join("\n")], false);
+    check_seed_doc(&finals[0]);
+}

@@ -505,6 +505,9 @@ fn consistent_form(s: &Stat) -> bool {
     s.art.min(s.bare) as u32 * 10 <= s.art.max(s.bare) as u32
 }
 
+/// Mentions per document above which a bare single word counts as bursty (see [`decide`]).
+const BURSTY_TF_PER_DF: f32 = 2.5;
+
 /// Decides the uncased names (see the module doc) and adds them to `names`.
 pub(super) fn decide(
     table: &FastMap<u64, Stat>,
@@ -609,7 +612,15 @@ pub(super) fn decide(
         }
         let s = &table[&h];
         let alone = u.tf.saturating_sub(inside.get(&h).copied().unwrap_or(0));
-        let cue = s.ev > 0 || edges.contains(&h);
+        // A word never written with the article, recurring often on its own and bursty
+        // (several mentions in each document that has it, as a story's protagonist is)
+        // is a proper noun far more often than not (بوتين, بيسكوف); common nouns take
+        // ال, and words like عاما or يونيو are spread thinly over many documents.
+        let bare_and_frequent = s.art == 0
+            && alone >= 3 * params.uncased_min_count
+            && s.tf as f32 >= BURSTY_TF_PER_DF * s.df as f32
+            && u.key.chars().count() >= 4;
+        let cue = s.ev > 0 || edges.contains(&h) || bare_and_frequent;
         if alone >= params.uncased_min_count && cue && consistent_form(s) {
             singles.push(h);
         }

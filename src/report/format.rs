@@ -90,6 +90,36 @@ fn is_rtl(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
+/// Document text with e-mail addresses and phone-like numbers masked, for report excerpts.
+pub fn mask_personal(text: &str) -> String {
+    use std::sync::OnceLock;
+    static EMAIL: OnceLock<regex::Regex> = OnceLock::new();
+    static PHONE: OnceLock<regex::Regex> = OnceLock::new();
+    let email = EMAIL
+        .get_or_init(|| regex::Regex::new(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+").expect("static regex"));
+    let phone =
+        PHONE.get_or_init(|| regex::Regex::new(r"\+?\d[\d ().-]{6,}\d").expect("static regex"));
+    let masked = email.replace_all(text, |c: &regex::Captures| {
+        crate::entities::mask_pii("email", &c[0])
+    });
+    phone
+        .replace_all(&masked, |c: &regex::Captures| {
+            let digits = c[0].chars().filter(|ch| ch.is_ascii_digit()).count();
+            // Seven or more digits in a run of digits and separators: could be a phone number.
+            if digits >= 7 {
+                crate::entities::mask_pii("phone", &c[0])
+            } else {
+                c[0].to_string()
+            }
+        })
+        .into_owned()
+}
+
+/// Document text for a table cell: personal data masked, then escaped and truncated.
+pub fn text_cell(text: &str, max: usize) -> String {
+    cell(&mask_personal(text), max)
+}
+
 /// A bar of `width` cells for a fraction of a maximum.
 pub fn bar(value: f64, max: f64, width: usize) -> String {
     if max <= 0.0 {
@@ -111,6 +141,17 @@ mod tests {
         assert_eq!(bytes(12_345), "12.3 KB");
         assert_eq!(pct(0.125), "12.5 %");
         assert_eq!(pct(0.0), "0 %");
+    }
+
+    #[test]
+    fn personal_data_is_masked() {
+        let t = text_cell(
+            "Mail jane.doe@example.org or call +44 20 7946 0958 in 2024.",
+            200,
+        );
+        assert!(!t.contains("jane.doe"), "{t}");
+        assert!(!t.contains("7946"), "{t}");
+        assert!(t.contains("2024"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod format;
 use crate::entities::{is_pii, mask_pii};
 use crate::repetition::GOPHER_THRESHOLDS;
 use crate::summary::Summary;
-use format::{bar, bytes, cell, count, pct};
+use format::{bar, bytes, cell, count, mask_personal, pct, text_cell};
 use polars::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -282,7 +282,7 @@ fn section_duplicates(md: &mut String, t: &Tables, s: &Summary) {
             doms[i],
             srcs[i],
             minsim[i],
-            cell(&ex, 100)
+            text_cell(&ex, 100)
         );
     }
     md.push('\n');
@@ -314,7 +314,11 @@ fn near_pair_example(
             continue;
         }
         let (ta, tb) = (text_of(&a[i]), text_of(&b[i]));
-        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<std::collections::HashSet<_>>();
+        let words = |t: &str| {
+            t.split_whitespace()
+                .map(str::to_string)
+                .collect::<std::collections::HashSet<_>>()
+        };
         if ta.is_empty() || words(&ta) == words(&tb) {
             continue;
         }
@@ -334,7 +338,10 @@ fn near_pair_example(
         }
         return;
     };
-    let (ta, tb) = (text_of(&a[i]), text_of(&b[i]));
+    let (ta, tb) = (
+        mask_personal(&text_of(&a[i])),
+        mask_personal(&text_of(&b[i])),
+    );
     let marked = |x: &str, other: &str| -> String {
         let others: std::collections::HashSet<&str> = other.split_whitespace().collect();
         x.split_whitespace()
@@ -391,7 +398,7 @@ fn section_boilerplate(md: &mut String, t: &Tables, s: &Summary) {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
-                cell(example[i].as_deref().unwrap_or(""), 90),
+                text_cell(example[i].as_deref().unwrap_or(""), 90),
                 kind[i].as_deref().unwrap_or(""),
                 count(docs[i] as u64),
                 pct(share[i]),
@@ -623,7 +630,7 @@ fn section_repetition(md: &mut String, t: &Tables) {
         }
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {:.2} | {} | {} |",
             name,
             REPETITION_DEFINITIONS[j],
             threshold,
@@ -646,7 +653,7 @@ fn section_repetition(md: &mut String, t: &Tables) {
                 pct(line[i]),
                 pct(para[i]),
                 pct(top2[i]),
-                cell(excerpt[i].as_deref().unwrap_or(""), 80)
+                text_cell(excerpt[i].as_deref().unwrap_or(""), 80)
             );
         }
     }
@@ -777,11 +784,9 @@ fn entities_by_language(md: &mut String, t: &Tables, de: &DataFrame) {
             JoinArgs::new(JoinType::Left),
         )
         .filter(
-            col("kind")
-                .eq(lit("url"))
-                .not()
-                .and(col("kind").eq(lit("domain")).not())
-                .and(col("kind").eq(lit("date")).not()),
+            ["url", "domain", "date", "email", "phone", "ip"]
+                .into_iter()
+                .fold(lit(true), |keep, k| keep.and(col("kind").eq(lit(k)).not())),
         )
         .group_by([col("lang"), col("entity"), col("kind")])
         .agg([len().alias("docs")])
