@@ -128,8 +128,8 @@ fn is_hard_wrapped(text: &str) -> bool {
     lines >= 4 && wrapped * 10 >= lines * 6
 }
 
-/// Scan pass: measures one record and keys its lines.
-pub fn scan(rec: &Record, rules: &RuleSet) -> DocScan {
+/// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
+pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
     let mut scan = DocScan {
         doc_id: rec.id.clone().unwrap_or_else(|| rec.source.clone()),
         source: rec.source.clone(),
@@ -157,13 +157,20 @@ pub fn scan(rec: &Record, rules: &RuleSet) -> DocScan {
     let mut normalised = String::with_capacity(text.len());
     let mut line_buf = String::new();
     let mut keys = Vec::new();
+    let unspaced = scan.script.is_unspaced();
     for line in content_lines(text) {
         normalise_into(line, &mut line_buf);
         let rule = rules.match_line(line).map(|i| i as u16);
         keys.push(LineKey {
             hash: xxh3_64(line_buf.as_bytes()),
             chars: line.chars().count() as u32,
-            words: count_words(&line_buf).min(u16::MAX as usize) as u16,
+            words: if unspaced {
+                count_words(&line_buf)
+            } else {
+                memchr::memchr_iter(b' ', line_buf.as_bytes()).count()
+                    + usize::from(!line_buf.is_empty())
+            }
+            .min(u16::MAX as usize) as u16,
             at_edge: false,
             has_digit: line_buf.contains('0'),
             rule,
@@ -181,10 +188,16 @@ pub fn scan(rec: &Record, rules: &RuleSet) -> DocScan {
     }
     scan.lines = n as u32;
     scan.line_keys = keys;
-    let mut words: Vec<&str> = Vec::new();
-    split_words(&normalised, &mut words);
-    scan.words = words.len() as u64;
-    scan.repetition = repetition(text, &words);
+    if stats {
+        let mut words: Vec<&str> = Vec::new();
+        split_words(&normalised, &mut words);
+        scan.words = words.len() as u64;
+        scan.repetition = repetition(text, &words);
+    } else if unspaced {
+        scan.words = count_words(&normalised) as u64;
+    } else {
+        scan.words = scan.line_keys.iter().map(|k| k.words as u64).sum();
+    }
     scan.exact_hash = if normalised.is_empty() {
         0
     } else {

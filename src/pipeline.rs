@@ -34,6 +34,11 @@ pub struct Settings {
     pub dedup: DedupParams,
     /// Compute language ID (audit does; the dedup fast path does not).
     pub detect_language: bool,
+    /// Compute the per-document statistics only reports use (repetition).
+    pub stats: bool,
+    /// Judge boilerplate with corpus-wide repeated lines (two reads of the input) or with
+    /// the marker rules alone (one read: the dedup fast path).
+    pub corpus_boilerplate: bool,
     /// Entity extractor, when entities are wanted (audit).
     pub entities: Option<EntityExtractor>,
     /// Hide progress bars.
@@ -111,100 +116,93 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let loader = Loader::new(&settings.inputs, settings.load.clone())?;
     let mut timings = Vec::new();
 
-    let t = Instant::now();
     let rules = &settings.rules;
-    let docs: Vec<DocScan> = pass(&loader, settings.quiet, "scan", |_, rec| {
-        analyse::scan(&rec, rules)
-    });
-    timings.push(("scan", t.elapsed().as_secs_f64()));
-
-    let t = Instant::now();
-    let spinner = stage(settings.quiet, "counting repeated lines");
-    let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
-    let doc_ids = unique_ids(&docs);
-    let marker_lines = boilerplate::marker_lines(&docs)?;
-    spinner.finish_and_clear();
-    timings.push(("boilerplate", t.elapsed().as_secs_f64()));
-
-    // Which rows each document must supply an example for.
-    let mut wanted: HashMap<u32, Vec<ExampleKey>> = HashMap::new();
-    if let Ok(ex) = repeated
-        .table
-        .column("example_doc")
-        .and_then(|c| Ok(c.u32()?.clone()))
-    {
-        let hashes = repeated.table.column("hash")?.u64()?.clone();
-        for (h, d) in hashes.iter().zip(ex.iter()) {
-            if let (Some(h), Some(d)) = (h, d) {
-                wanted.entry(d).or_default().push(ExampleKey::Line(h));
-            }
-        }
-    }
-    {
-        let rule = marker_lines.column("rule")?.u32()?;
-        let hash = marker_lines.column("hash")?.u64()?;
-        let ex = marker_lines.column("example_doc")?.u32()?;
-        for i in 0..marker_lines.height() {
-            if let (Some(r), Some(h), Some(d)) = (rule.get(i), hash.get(i), ex.get(i)) {
-                let key = if h == 0 {
-                    ExampleKey::Rule(r as u16)
-                } else {
-                    ExampleKey::Line(h)
-                };
-                wanted.entry(d).or_default().push(key);
-            }
-        }
-    }
-
-    let t = Instant::now();
     let signer = MinHasher::new(settings.dedup.num_perm, settings.dedup.seed);
     let k = settings.dedup.num_perm;
-    let mut signatures = vec![0u32; docs.len() * k];
-    let content: Vec<DocContent> = {
-        let docs = &docs;
-        let repeated = &repeated;
-        let wanted = &wanted;
-        let signer = &signer;
-        let mut out: Vec<DocContent> = Vec::with_capacity(docs.len());
-        let mut offset = 0usize;
-        let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
-        let counters = loader.counters();
-        for block in loader.blocks() {
-            let base = offset;
-            let results: Vec<(DocContent, Vec<u32>)> = loader.process(block, |i, rec| {
-                let g = base + i;
-                content_of(
-                    &rec,
-                    &docs[g],
-                    g as u32,
-                    repeated,
-                    wanted.get(&(g as u32)),
-                    signer,
-                    settings,
-                )
+    let (docs, content, signatures, repeated, marker_lines, doc_ids) =
+        if settings.corpus_boilerplate {
+            let t = Instant::now();
+            let docs: Vec<DocScan> = pass(&loader, settings.quiet, "scan", |_, rec| {
+                analyse::scan(&rec, rules, settings.stats)
             });
-            for (c, sig) in results {
-                signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
-                out.push(c);
-                offset += 1;
+            timings.push(("scan", t.elapsed().as_secs_f64()));
+
+            let t = Instant::now();
+            let spinner = stage(settings.quiet, "counting repeated lines");
+            let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
+            let doc_ids = unique_ids(&docs);
+            let marker_lines = boilerplate::marker_lines(&docs)?;
+            spinner.finish_and_clear();
+            timings.push(("boilerplate", t.elapsed().as_secs_f64()));
+            let wanted = example_sources(&repeated, &marker_lines)?;
+
+            let t = Instant::now();
+            let mut signatures = vec![0u32; docs.len() * k];
+            let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
+            let mut offset = 0usize;
+            let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
+            let counters = loader.counters();
+            for block in loader.blocks() {
+                let base = offset;
+                let results: Vec<(DocContent, Vec<u32>)> = loader.process(block, |i, rec| {
+                    let g = base + i;
+                    let Some(scan) = docs.get(g) else {
+                        return (DocContent::default(), vec![u32::MAX; k]);
+                    };
+                    content_of(
+                        &rec,
+                        scan,
+                        &repeated,
+                        wanted.get(&(g as u32)),
+                        &signer,
+                        settings,
+                    )
+                });
+                for (c, sig) in results {
+                    if offset < docs.len() {
+                        signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
+                    }
+                    content.push(c);
+                    offset += 1;
+                }
+                progress.update(
+                    counters.bytes_read.load(Ordering::Relaxed),
+                    counters.files_done.load(Ordering::Relaxed),
+                    loader.files().len(),
+                    offset,
+                );
             }
-            progress.update(
-                counters.bytes_read.load(Ordering::Relaxed),
-                counters.files_done.load(Ordering::Relaxed),
-                loader.files().len(),
-                offset,
-            );
-        }
-        progress.finish();
-        out
-    };
+            progress.finish();
+            timings.push(("content", t.elapsed().as_secs_f64()));
+            (docs, content, signatures, repeated, marker_lines, doc_ids)
+        } else {
+            // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
+            let t = Instant::now();
+            let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
+            let results = pass(&loader, settings.quiet, "dedup", |_, rec| {
+                let scan = analyse::scan(&rec, rules, settings.stats);
+                let (c, sig) = content_of(&rec, &scan, &no_repeats, None, &signer, settings);
+                (scan, c, sig)
+            });
+            let mut docs = Vec::with_capacity(results.len());
+            let mut content = Vec::with_capacity(results.len());
+            let mut signatures = Vec::with_capacity(results.len() * k);
+            for (d, c, sig) in results {
+                docs.push(d);
+                content.push(c);
+                signatures.extend_from_slice(&sig);
+            }
+            let doc_ids = unique_ids(&docs);
+            let marker_lines = boilerplate::marker_lines(&docs)?;
+            timings.push(("scan_content", t.elapsed().as_secs_f64()));
+            (docs, content, signatures, no_repeats, marker_lines, doc_ids)
+        };
     anyhow::ensure!(
         content.len() == docs.len(),
         "input changed between passes: {} records then {}",
         docs.len(),
         content.len()
     );
-    timings.push(("content", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
     let spinner = stage(settings.quiet, "clustering near duplicates");
@@ -306,6 +304,35 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     })
 }
 
+/// Which boilerplate table rows each document supplies the example text for.
+fn example_sources(
+    repeated: &RepeatedLines,
+    marker_lines: &polars::prelude::DataFrame,
+) -> anyhow::Result<HashMap<u32, Vec<ExampleKey>>> {
+    let mut wanted: HashMap<u32, Vec<ExampleKey>> = HashMap::new();
+    let hashes = repeated.table.column("hash")?.u64()?;
+    let ex = repeated.table.column("example_doc")?.u32()?;
+    for (h, d) in hashes.iter().zip(ex.iter()) {
+        if let (Some(h), Some(d)) = (h, d) {
+            wanted.entry(d).or_default().push(ExampleKey::Line(h));
+        }
+    }
+    let rule = marker_lines.column("rule")?.u32()?;
+    let hash = marker_lines.column("hash")?.u64()?;
+    let ex = marker_lines.column("example_doc")?.u32()?;
+    for i in 0..marker_lines.height() {
+        if let (Some(r), Some(h), Some(d)) = (rule.get(i), hash.get(i), ex.get(i)) {
+            let key = if h == 0 {
+                ExampleKey::Rule(r as u16)
+            } else {
+                ExampleKey::Line(h)
+            };
+            wanted.entry(d).or_default().push(key);
+        }
+    }
+    Ok(wanted)
+}
+
 /// One pass over the input with a progress bar, mapping every record in parallel.
 fn pass<T: Send>(
     loader: &Loader,
@@ -334,7 +361,6 @@ fn pass<T: Send>(
 fn content_of(
     rec: &Record,
     scan: &DocScan,
-    index: u32,
     repeated: &RepeatedLines,
     wanted: Option<&Vec<ExampleKey>>,
     signer: &MinHasher,
@@ -411,7 +437,6 @@ fn content_of(
     if !shingles.is_empty() {
         signer.sign(&shingles, &mut sig);
     }
-    let _ = index;
     (c, sig)
 }
 

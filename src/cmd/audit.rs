@@ -65,6 +65,8 @@ pub fn settings(
             ..BoilerplateParams::default()
         },
         dedup: dedup.params()?,
+        stats: detect_language,
+        corpus_boilerplate: true,
         detect_language,
         entities: None,
         quiet,

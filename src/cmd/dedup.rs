@@ -29,6 +29,10 @@ pub struct DedupCmdArgs {
     /// TOML file with extra boilerplate rules.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Also strip lines repeated across the corpus before shingling (a second read of the
+    /// input); by default only the marker rules strip boilerplate, in a single read.
+    #[arg(long)]
+    pub corpus_boilerplate: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -51,7 +55,7 @@ const DEDUP_COLUMNS: [&str; 11] = [
 /// Runs `chaff dedup`; returns the exit status.
 pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
     check_output(&args.output, &args.input.inputs)?;
-    let settings = super::audit::settings(
+    let mut settings = super::audit::settings(
         &args.input,
         &args.dedup,
         args.rules.as_deref(),
@@ -59,6 +63,7 @@ pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
         args.common.quiet,
         false,
     )?;
+    settings.corpus_boilerplate = args.corpus_boilerplate;
     let corpus = pipeline::run(&settings)?;
     let out = &args.output;
     prepare_dir(out).map_err(|e| output_err(out, e))?;
