@@ -26,8 +26,11 @@ pub struct LineKey {
     pub words: u16,
     /// Within `EDGE_LINES` of the first or last non-empty line.
     pub at_edge: bool,
-    /// The line has digits (folded to 0 in its hash): data rows of tables look alike.
-    pub has_digit: bool,
+    /// Percentage of the normalised line's non-space characters that are digits (folded to 0):
+    /// data rows of tables look alike once digits are folded.
+    pub digit_pct: u8,
+    /// The line starts with a lower-case letter: the tail of a wrapped sentence, not a line of its own.
+    pub starts_lower: bool,
     /// Index of the marker rule that matched the raw line, if any.
     pub rule: Option<u16>,
 }
@@ -69,6 +72,27 @@ pub struct DocScan {
     pub line_keys: Vec<LineKey>,
 }
 
+/// Share of digits among the non-space characters of a normalised line, in percent.
+fn digit_pct(normalised: &str) -> u8 {
+    let mut digits = 0usize;
+    let mut other = 0usize;
+    for c in normalised.chars() {
+        match c {
+            '0' => digits += 1,
+            ' ' => {}
+            _ => other += 1,
+        }
+    }
+    (digits * 100 / (digits + other).max(1)) as u8
+}
+
+impl LineKey {
+    /// The line has digits.
+    pub fn has_digit(&self) -> bool {
+        self.digit_pct > 0
+    }
+}
+
 /// Non-empty lines of a text, trimmed, in order: the line model shared by both passes.
 ///
 /// Hard-wrapped text (newswire copy broken at ~70 columns) is re-flowed first: its
@@ -79,7 +103,6 @@ pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut units = Vec::new();
     let mut start: Option<usize> = None;
     let mut end = 0;
-    let mut prev_len = 0usize;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -93,7 +116,9 @@ pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
             continue;
         }
         let indented = line.starts_with([' ', '\t']);
-        let continues = wrapped && start.is_some() && !indented && prev_len >= WRAP_MIN;
+        // In wrapped text a new paragraph is an indented or blank-separated line; a short
+        // line can still be mid-paragraph when the next word did not fit.
+        let continues = wrapped && start.is_some() && !indented;
         if !continues {
             if let Some(s) = start.take() {
                 units.push(&text[s..end]);
@@ -104,7 +129,6 @@ pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
             start = Some(here + lead);
         }
         end = here + lead + trimmed.len();
-        prev_len = line.chars().count();
     }
     if let Some(s) = start {
         units.push(&text[s..end]);
@@ -112,20 +136,22 @@ pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
     units.into_iter()
 }
 
-/// Lines at least this long may continue on the next line in hard-wrapped text.
+/// Shortest line length that counts as a full line of hard-wrapped text.
 const WRAP_MIN: usize = 50;
 
-/// True when most lines are 50–80 characters long: the text was wrapped at a fixed width.
+/// True when at least half the lines are 50–80 characters long: the text was wrapped at a fixed width.
 fn is_hard_wrapped(text: &str) -> bool {
     let mut lines = 0;
     let mut wrapped = 0;
     for l in text.lines().filter(|l| !l.trim().is_empty()).take(200) {
         lines += 1;
-        if (WRAP_MIN..=80).contains(&l.trim_end().chars().count()) {
+        // Word-wrapped lines have several spaces; lines of Chinese or Japanese text do not.
+        let spaces = l.trim().matches(' ').count();
+        if (WRAP_MIN..=80).contains(&l.trim_end().chars().count()) && spaces >= 5 {
             wrapped += 1;
         }
     }
-    lines >= 4 && wrapped * 10 >= lines * 6
+    lines >= 4 && wrapped * 2 >= lines
 }
 
 /// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
@@ -172,7 +198,8 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
             }
             .min(u16::MAX as usize) as u16,
             at_edge: false,
-            has_digit: line_buf.contains('0'),
+            digit_pct: digit_pct(&line_buf),
+            starts_lower: line.chars().next().is_some_and(char::is_lowercase),
             rule,
         });
         if !line_buf.is_empty() {

@@ -82,6 +82,10 @@ pub struct BoilerplateSummary {
     pub short_words: usize,
     /// Edge share that qualifies a long line.
     pub edge_share: f64,
+    /// Most words of a line qualified by its edge position.
+    pub edge_max_words: usize,
+    /// Digit percentage from which a line is data, not boilerplate.
+    pub max_digit_pct: u8,
     /// Distinct texts that qualify a long line anywhere.
     pub long_min_docs: usize,
 }
@@ -174,6 +178,8 @@ fn boilerplate_summary(p: &BoilerplateParams) -> BoilerplateSummary {
         min_docs: p.min_docs,
         short_words: p.short_words,
         edge_share: p.edge_share,
+        edge_max_words: p.edge_max_words,
+        max_digit_pct: p.max_digit_pct,
         long_min_docs: p.long_min_docs,
     }
 }

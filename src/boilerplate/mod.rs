@@ -21,8 +21,12 @@ pub struct BoilerplateParams {
     pub min_docs: usize,
     /// Lines with at most this many words need only `min_docs`.
     pub short_words: usize,
-    /// Longer lines also qualify when at least this share of their occurrences is at a document edge.
+    /// Longer lines also qualify when at least this share of their occurrences is at a document edge ...
     pub edge_share: f64,
+    /// ... and they have at most this many words (a wire story's lead paragraph sits at the top too).
+    pub edge_max_words: usize,
+    /// Lines whose characters are at least this percentage digits are data (table rows, scores), never boilerplate.
+    pub max_digit_pct: u8,
     /// Longer lines away from edges qualify only when they recur in this many distinct texts.
     pub long_min_docs: usize,
 }
@@ -33,6 +37,8 @@ impl Default for BoilerplateParams {
             min_docs: 3,
             short_words: 12,
             edge_share: 0.8,
+            edge_max_words: 25,
+            max_digit_pct: 15,
             long_min_docs: 20,
         }
     }
@@ -75,6 +81,7 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
     let mut chars = Vec::with_capacity(total_lines);
     let mut words = Vec::with_capacity(total_lines);
     let mut edge = Vec::with_capacity(total_lines);
+    let mut digits = Vec::with_capacity(total_lines);
     let mut origins: HashMap<&str, u32> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         if d.line_keys.is_empty() {
@@ -89,7 +96,12 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
             d.exact_hash
         };
         // Lines a marker rule already claims get their own rows; counting them again would double them.
-        for k in d.line_keys.iter().filter(|k| k.rule.is_none()) {
+        // Lines starting in lower case continue a sentence (wrapped text): never templates.
+        for k in d
+            .line_keys
+            .iter()
+            .filter(|k| k.rule.is_none() && !k.starts_lower)
+        {
             hash.push(k.hash);
             doc.push(i as u32);
             text.push(text_id);
@@ -97,6 +109,7 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
             chars.push(k.chars);
             words.push(k.words as u32);
             edge.push(k.at_edge);
+            digits.push(k.digit_pct as u32);
         }
     }
     let n = hash.len();
@@ -110,6 +123,7 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
             Column::new("chars".into(), chars),
             Column::new("words".into(), words),
             Column::new("edge".into(), edge),
+            Column::new("digit_pct".into(), digits),
         ],
     )?;
     let table = df
@@ -122,6 +136,7 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
             col("origin").n_unique().alias("origins"),
             col("chars").first().alias("chars"),
             col("words").first().alias("words"),
+            col("digit_pct").first().alias("digit_pct"),
             col("edge")
                 .cast(DataType::Float64)
                 .mean()
@@ -133,10 +148,19 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
                 .cast(DataType::Int64)
                 .gt_eq(lit(params.min_docs as i64))
                 .and(
+                    col("digit_pct")
+                        .cast(DataType::Int64)
+                        .lt(lit(params.max_digit_pct as i64)),
+                )
+                .and(
                     col("words")
                         .cast(DataType::Int64)
                         .lt_eq(lit(params.short_words as i64))
-                        .or(col("edge_share").gt_eq(lit(params.edge_share)))
+                        .or(col("edge_share").gt_eq(lit(params.edge_share)).and(
+                            col("words")
+                                .cast(DataType::Int64)
+                                .lt_eq(lit(params.edge_max_words as i64)),
+                        ))
                         .or(col("texts")
                             .cast(DataType::Int64)
                             .gt_eq(lit(params.long_min_docs as i64))),
@@ -157,9 +181,12 @@ pub fn find_repeated(docs: &[DocScan], params: &BoilerplateParams) -> PolarsResu
 }
 
 /// A document is a *template document* (an earnings table, a results list) when at least
-/// this share of its line characters are repeated lines with digits: its rows recur because
-/// the form is shared, not because they are site chrome.
-pub const TEMPLATE_DOC_SHARE: f64 = 0.25;
+/// this share of its lines are short lines with numbers: its rows recur because the form
+/// is shared, not because they are site chrome.
+pub const TEMPLATE_DOC_SHARE: f64 = 0.5;
+
+/// Most words of a table row, for [`TEMPLATE_DOC_SHARE`].
+pub const TABLE_ROW_WORDS: usize = 10;
 
 /// Second look at the repeated lines once near-duplicate clusters are known.
 ///
@@ -181,14 +208,14 @@ pub fn refine(
     let mut cluster = Vec::new();
     let mut template = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        let total: u64 = d.line_keys.iter().map(|k| k.chars as u64).sum();
-        let tabular: u64 = d
+        // Tabular: most lines are short and carry numbers (earnings tables, results, prices).
+        let lines = d.line_keys.len();
+        let tabular = d
             .line_keys
             .iter()
-            .filter(|k| k.rule.is_none() && k.has_digit && repeated.contains(k.hash))
-            .map(|k| k.chars as u64)
-            .sum();
-        let is_template = total > 0 && tabular as f64 >= TEMPLATE_DOC_SHARE * total as f64;
+            .filter(|k| k.has_digit() && (k.words as usize) <= TABLE_ROW_WORDS)
+            .count();
+        let is_template = lines >= 3 && tabular as f64 >= TEMPLATE_DOC_SHARE * lines as f64;
         for k in d
             .line_keys
             .iter()

@@ -374,13 +374,15 @@ fn section_boilerplate(md: &mut String, t: &Tables, s: &Summary) {
     let p = &s.boilerplate_params;
     let _ = writeln!(
         md,
-        "**{} of all line characters** ({} lines) are boilerplate. A line is boilerplate when a marker rule matches it (`marker:<rule>` rows: ad placeholders, source links, share/subscribe, cookie and copyright notices, photo credits, read-more lines) or when it recurs in at least {} distinct texts (exact copies count once) and is short (≤ {} words), or sits at the top/bottom of the documents in ≥ {} of its occurrences, or recurs in ≥ {} distinct texts. Content lines are what dedup, language ID and entities see.\n",
+        "**{} of all line characters** ({} lines) are boilerplate. A line is boilerplate when a marker rule matches it (`marker:<rule>` rows: ad placeholders, source links, share/subscribe, cookie and copyright notices, photo credits, read-more lines) or when it recurs in at least {} distinct stories (exact and near copies count once) and is short (≤ {} words), or sits at the top/bottom of the documents in ≥ {} of its occurrences with ≤ {} words, or recurs in ≥ {} distinct texts; lines that are ≥ {} % digits (table rows, scores) and lines mostly found in tabular documents are data, not boilerplate. Content lines are what dedup, language ID and entities see.\n",
         pct(s.boilerplate_char_share),
         count(s.boilerplate_lines),
         p.min_docs,
         p.short_words,
         pct(p.edge_share),
-        p.long_min_docs
+        p.edge_max_words,
+        p.long_min_docs,
+        p.max_digit_pct
     );
     if b.height() == 0 {
         md.push_str("No boilerplate lines were found.\n\n");
