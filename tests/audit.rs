@@ -497,3 +497,42 @@ fn entities_tables_and_masked_pii() {
     // Masked as j***@e***.org (asterisks escaped for Markdown).
     assert!(report.contains(r"j\*\*\*@e\*\*\*.org"));
 }
+
+#[test]
+fn user_gazetteer_names_the_canonical_entity() {
+    let dir = scratch("gaz-in");
+    std::fs::write(
+        dir.join("docs.jsonl"),
+        "{\"id\":\"a\",\"text\":\"The Harbour Authority of Valletta met today. Officials of the harbour authority said the port would reopen.\"}\n{\"id\":\"b\",\"text\":\"هيئة الميناء في فاليتا أعلنت اليوم إعادة فتح الميناء أمام السفن التجارية بعد أسبوع من الإغلاق.\"}\n",
+    )
+    .unwrap();
+    let gaz = dir.join("gazetteer.tsv");
+    std::fs::write(
+        &gaz,
+        "Valletta Port Authority\torg\tharbour authority|هيئة الميناء\n",
+    )
+    .unwrap();
+    let out = scratch("gaz-out");
+    chaff_ok(
+        &[
+            "audit",
+            dir.join("docs.jsonl").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--gazetteer",
+            gaz.to_str().unwrap(),
+        ],
+        0,
+    );
+    let de = table(&out.join("document_entities.parquet"));
+    let doc = strings(&de, "doc_id");
+    let entity = strings(&de, "entity");
+    for d in ["a", "b"] {
+        assert!(
+            (0..de.height()).any(|i| doc[i].as_deref() == Some(d)
+                && entity[i].as_deref() == Some("Valletta Port Authority")),
+            "{d}: {entity:?}"
+        );
+    }
+}
