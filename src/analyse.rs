@@ -156,6 +156,17 @@ fn is_hard_wrapped(text: &str) -> bool {
 
 /// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
 pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
+    scan_with_content(rec, rules, stats, None)
+}
+
+/// [`scan`], also writing the normalised text of the lines no marker rule matched into
+/// `content` (the dedup fast path shingles it without normalising every line again).
+pub fn scan_with_content(
+    rec: &Record,
+    rules: &RuleSet,
+    stats: bool,
+    mut content: Option<&mut String>,
+) -> DocScan {
     let mut scan = DocScan {
         doc_id: rec.id.clone().unwrap_or_else(|| rec.source.clone()),
         source: rec.source.clone(),
@@ -207,6 +218,12 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
                 normalised.push(' ');
             }
             normalised.push_str(&line_buf);
+            if let (Some(out), None) = (content.as_deref_mut(), rule) {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&line_buf);
+            }
         }
     }
     let n = keys.len();

@@ -180,8 +180,10 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
             let t = Instant::now();
             let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
             let results = pass(&loader, settings.quiet, "dedup", |_, rec| {
-                let scan = analyse::scan(&rec, rules, settings.stats);
-                let (c, sig) = content_of(&rec, &scan, &no_repeats, None, &signer, settings);
+                let mut normalised = String::new();
+                let scan =
+                    analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
+                let (c, sig) = sign_scanned(&scan, &normalised, &signer, settings);
                 (scan, c, sig)
             });
             let mut docs = Vec::with_capacity(results.len());
@@ -302,6 +304,45 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
         boilerplate_params: settings.boilerplate.clone(),
         docs,
     })
+}
+
+/// Content facts and signature from a scan whose rule-free lines were already normalised
+/// (the one-read path: boilerplate is the marker-rule lines only).
+fn sign_scanned(
+    scan: &DocScan,
+    normalised: &str,
+    signer: &MinHasher,
+    settings: &Settings,
+) -> (DocContent, Vec<u32>) {
+    let mut c = DocContent {
+        lang: "und",
+        ..DocContent::default()
+    };
+    for k in &scan.line_keys {
+        if let Some(r) = k.rule {
+            c.boilerplate_lines += 1;
+            c.boilerplate_chars += k.chars as u64;
+            c.rules_fired.push(r);
+        } else {
+            c.content_chars += k.chars as u64;
+        }
+    }
+    c.rules_fired.sort_unstable();
+    c.rules_fired.dedup();
+    let mut sig = vec![u32::MAX; settings.dedup.num_perm];
+    let mut shingles = Vec::new();
+    shingle_hashes(
+        normalised,
+        scan.script.is_unspaced(),
+        settings.dedup.ngram,
+        settings.dedup.char_ngram,
+        &mut shingles,
+    );
+    c.shingles = shingles.len() as u32;
+    if !shingles.is_empty() {
+        signer.sign(&shingles, &mut sig);
+    }
+    (c, sig)
 }
 
 /// Which boilerplate table rows each document supplies the example text for.
