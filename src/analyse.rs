@@ -72,6 +72,17 @@ pub struct DocScan {
     pub line_keys: Vec<LineKey>,
 }
 
+/// Appends a normalised line to normalised text, one space between them; empty lines add nothing.
+pub fn append_words(out: &mut String, words: &str) {
+    if words.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(words);
+}
+
 /// Share of digits among the non-space characters of a normalised line, in percent.
 fn digit_pct(normalised: &str) -> u8 {
     let mut digits = 0usize;
@@ -213,17 +224,9 @@ pub fn scan_with_content(
             starts_lower: line.chars().next().is_some_and(char::is_lowercase),
             rule,
         });
-        if !line_buf.is_empty() {
-            if !normalised.is_empty() {
-                normalised.push(' ');
-            }
-            normalised.push_str(&line_buf);
-            if let (Some(out), None) = (content.as_deref_mut(), rule) {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&line_buf);
-            }
+        append_words(&mut normalised, &line_buf);
+        if let (Some(out), None) = (content.as_deref_mut(), rule) {
+            append_words(out, &line_buf);
         }
     }
     let n = keys.len();

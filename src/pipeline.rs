@@ -1,7 +1,7 @@
 //! The pipeline: load → scan each document → corpus-wide boilerplate → content of each
 //! document (language, shingles, signature) → dedup. Subcommands choose what to keep.
 
-use crate::analyse::{self, content_lines, DocScan};
+use crate::analyse::{self, append_words, content_lines, DocScan};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
 use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
@@ -330,14 +330,7 @@ fn sign_scanned(
     c.rules_fired.sort_unstable();
     c.rules_fired.dedup();
     let mut sig = vec![u32::MAX; settings.dedup.num_perm];
-    let mut shingles = Vec::new();
-    shingle_hashes(
-        normalised,
-        scan.script.is_unspaced(),
-        settings.dedup.ngram,
-        settings.dedup.char_ngram,
-        &mut shingles,
-    );
+    let shingles = shingles_of(normalised, scan, settings);
     c.shingles = shingles.len() as u32;
     if !shingles.is_empty() {
         signer.sign(&shingles, &mut sig);
@@ -449,12 +442,7 @@ fn content_of(
         }
         content.push_str(line);
         normalise_into(line, &mut line_buf);
-        if !line_buf.is_empty() {
-            if !normalised.is_empty() {
-                normalised.push(' ');
-            }
-            normalised.push_str(&line_buf);
-        }
+        append_words(&mut normalised, &line_buf);
     }
     c.excerpt = content.chars().take(EXCERPT_CHARS).collect();
     c.rules_fired.sort_unstable();
@@ -465,20 +453,26 @@ fn content_of(
     if let Some(extractor) = &settings.entities {
         c.entities = Some(extractor.extract(&content, scan.script.is_cased()));
     }
-    let mut shingles = Vec::new();
-    shingle_hashes(
-        &normalised,
-        scan.script.is_unspaced(),
-        settings.dedup.ngram,
-        settings.dedup.char_ngram,
-        &mut shingles,
-    );
+    let shingles = shingles_of(&normalised, scan, settings);
     debug_assert_eq!(shingles, content_shingles(rec, scan, &mask, settings));
     c.shingles = shingles.len() as u32;
     if !shingles.is_empty() {
         signer.sign(&shingles, &mut sig);
     }
     (c, sig)
+}
+
+/// Sorted, distinct shingle hashes of a document's normalised content.
+fn shingles_of(normalised: &str, scan: &DocScan, settings: &Settings) -> Vec<u64> {
+    let mut shingles = Vec::new();
+    shingle_hashes(
+        normalised,
+        scan.script.is_unspaced(),
+        settings.dedup.ngram,
+        settings.dedup.char_ngram,
+        &mut shingles,
+    );
+    shingles
 }
 
 /// The content's sorted shingle set, rebuilt from the record exactly as the content pass did.
@@ -493,22 +487,9 @@ fn content_shingles(rec: &Record, scan: &DocScan, mask: &[bool], settings: &Sett
             continue;
         }
         normalise_into(line, &mut line_buf);
-        if !line_buf.is_empty() {
-            if !normalised.is_empty() {
-                normalised.push(' ');
-            }
-            normalised.push_str(&line_buf);
-        }
+        append_words(&mut normalised, &line_buf);
     }
-    let mut shingles = Vec::new();
-    shingle_hashes(
-        &normalised,
-        scan.script.is_unspaced(),
-        settings.dedup.ngram,
-        settings.dedup.char_ngram,
-        &mut shingles,
-    );
-    shingles
+    shingles_of(&normalised, scan, settings)
 }
 
 /// Verification pass: re-reads the input and rebuilds the shingle sets of `wanted` documents only.
