@@ -536,3 +536,32 @@ fn user_gazetteer_names_the_canonical_entity() {
         );
     }
 }
+
+#[test]
+fn report_rerenders_from_the_tables_alone() {
+    let out = scratch("rerender");
+    chaff_ok(
+        &[
+            "audit",
+            root().join("datasets/zh-gilets-jaunes").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        0,
+    );
+    let original = std::fs::read(out.join("report.md")).unwrap();
+    std::fs::remove_file(out.join("report.md")).unwrap();
+    chaff_ok(
+        &["report", out.to_str().unwrap(), "-q", "--threads", "1"],
+        0,
+    );
+    assert!(
+        std::fs::read(out.join("report.md")).unwrap() == original,
+        "re-rendered report differs"
+    );
+    // A folder that is not an audit output is a clear usage error.
+    let empty = scratch("rerender-empty");
+    let r = chaff_ok(&["report", empty.to_str().unwrap(), "-q"], 1);
+    assert!(String::from_utf8_lossy(&r.stderr).contains("summary.json"));
+}

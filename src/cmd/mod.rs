@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod dedup;
+pub mod report;
 
 use crate::pipeline::Corpus;
 use crate::record::Status;
