@@ -22,16 +22,7 @@ pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
     let id_of = |i: u32| ids[i as usize].as_str();
     let is_dup: Vec<bool> = (0..n).map(|i| dd.representative[i] as usize != i).collect();
     let relation: Vec<Option<&str>> = (0..n)
-        .map(|i| {
-            let rep = dd.representative[i] as usize;
-            if rep == i {
-                None
-            } else if docs[i].exact_hash == docs[rep].exact_hash {
-                Some(Relation::Exact.name())
-            } else {
-                Some(Relation::Near.name())
-            }
-        })
+        .map(|i| corpus.duplicate_kind(i).map(Relation::name))
         .collect();
     let rules: Vec<String> = content
         .iter()

@@ -111,6 +111,21 @@ pub struct Corpus {
     pub boilerplate_params: BoilerplateParams,
 }
 
+impl Corpus {
+    /// How document `i` duplicates its cluster's representative: exact (same normalised
+    /// text), near, or None when it is the representative itself.
+    pub fn duplicate_kind(&self, i: usize) -> Option<dedup::Relation> {
+        let rep = self.dedup.representative[i] as usize;
+        if rep == i {
+            None
+        } else if self.docs[i].exact_hash == self.docs[rep].exact_hash {
+            Some(dedup::Relation::Exact)
+        } else {
+            Some(dedup::Relation::Near)
+        }
+    }
+}
+
 /// Runs load → scan → boilerplate → content → dedup.
 pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let loader = Loader::new(&settings.inputs, settings.load.clone())?;

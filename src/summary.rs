@@ -1,7 +1,7 @@
 //! `summary.json`: the run's machine-readable totals, parameters and timings.
 
 use crate::boilerplate::BoilerplateParams;
-use crate::dedup::DedupParams;
+use crate::dedup::{DedupParams, Relation};
 use crate::pipeline::Corpus;
 use crate::record::Status;
 use serde::{Deserialize, Serialize};
@@ -107,16 +107,11 @@ impl Summary {
             }
         }
         let dd = &corpus.dedup;
-        let (mut exact, mut near) = (0, 0);
-        for (i, &r) in dd.representative.iter().enumerate() {
-            if r as usize != i {
-                if corpus.docs[i].exact_hash == corpus.docs[r as usize].exact_hash {
-                    exact += 1;
-                } else {
-                    near += 1;
-                }
-            }
-        }
+        let kinds: Vec<_> = (0..corpus.docs.len())
+            .filter_map(|i| corpus.duplicate_kind(i))
+            .collect();
+        let exact = kinds.iter().filter(|&&k| k == Relation::Exact).count();
+        let near = kinds.len() - exact;
         let bp_chars: u64 = corpus.content.iter().map(|c| c.boilerplate_chars).sum();
         let all_chars: u64 = corpus
             .content
