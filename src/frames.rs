@@ -103,6 +103,10 @@ pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
             content.iter().map(|c| c.content_chars).collect::<Vec<_>>(),
         ),
         Column::new(
+            "content_words".into(),
+            content.iter().map(|c| c.content_words).collect::<Vec<_>>(),
+        ),
+        Column::new(
             "shingles".into(),
             content.iter().map(|c| c.shingles).collect::<Vec<_>>(),
         ),

@@ -7,6 +7,7 @@
 
 pub mod analyse;
 pub mod boilerplate;
+pub mod clean;
 pub mod cli;
 pub mod cmd;
 pub mod dedup;

@@ -56,6 +56,10 @@ pub struct DocContent {
     pub boilerplate_lines: u32,
     /// Characters of boilerplate lines.
     pub boilerplate_chars: u64,
+    /// Words of the content lines (what `clean` keeps).
+    pub content_words: u32,
+    /// Words of the boilerplate lines.
+    pub boilerplate_words: u32,
     /// Indices of the marker rules that fired, sorted, distinct.
     pub rules_fired: Vec<u16>,
     /// Distinct shingles of the content.
@@ -258,13 +262,17 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
         let mask = boilerplate::line_mask(d, &repeated);
         c.boilerplate_lines = 0;
         c.boilerplate_chars = 0;
+        c.boilerplate_words = 0;
         c.content_chars = 0;
+        c.content_words = 0;
         for (k, &is_bp) in d.line_keys.iter().zip(&mask) {
             if is_bp {
                 c.boilerplate_lines += 1;
                 c.boilerplate_chars += k.chars as u64;
+                c.boilerplate_words += k.words as u32;
             } else {
                 c.content_chars += k.chars as u64;
+                c.content_words += k.words as u32;
             }
         }
     }
@@ -337,9 +345,11 @@ fn sign_scanned(
         if let Some(r) = k.rule {
             c.boilerplate_lines += 1;
             c.boilerplate_chars += k.chars as u64;
+            c.boilerplate_words += k.words as u32;
             c.rules_fired.push(r);
         } else {
             c.content_chars += k.chars as u64;
+            c.content_words += k.words as u32;
         }
     }
     c.rules_fired.sort_unstable();

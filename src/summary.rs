@@ -1,6 +1,7 @@
 //! `summary.json`: the run's machine-readable totals, parameters and timings.
 
 use crate::boilerplate::BoilerplateParams;
+use crate::clean::Tally;
 use crate::dedup::{DedupParams, Relation};
 use crate::pipeline::Corpus;
 use crate::record::Status;
@@ -50,6 +51,9 @@ pub struct Summary {
     pub dedup_params: DedupParamsSummary,
     /// Boilerplate thresholds.
     pub boilerplate_params: BoilerplateSummary,
+    /// What `chaff clean` with default settings would remove (absent in older summaries).
+    #[serde(default)]
+    pub clean_preview: Option<Tally>,
     /// Seconds per stage (excluded from determinism comparisons).
     pub timings: BTreeMap<String, f64>,
 }
@@ -147,6 +151,8 @@ impl Summary {
                 .sum(),
             dedup_params: dedup_summary(&corpus.params),
             boilerplate_params: boilerplate_summary(&corpus.boilerplate_params),
+            // Only the audit's two-read boilerplate matches what `clean` strips.
+            clean_preview: (command == "audit").then(|| crate::clean::preview(corpus)),
             timings: corpus
                 .timings
                 .iter()
