@@ -499,3 +499,62 @@ pub fn entities(document_entities: &DataFrame, documents: &DataFrame) -> PolarsR
     df.with_column(Column::new("top_domains".into(), top_domains))?;
     Ok(df)
 }
+
+/// `removed.parquet`: one row per record `clean` dropped, in input order, with the reason.
+pub fn removed(
+    corpus: &Corpus,
+    verdicts: &[Option<crate::clean::Removal>],
+) -> PolarsResult<DataFrame> {
+    let rows: Vec<(usize, &crate::clean::Removal)> = verdicts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_ref().map(|r| (i, r)))
+        .collect();
+    let dd = &corpus.dedup;
+    let duplicate_of = |i: usize| {
+        let rep = dd.representative[i] as usize;
+        (rep != i).then(|| corpus.doc_ids[rep].as_str())
+    };
+    let columns = vec![
+        Column::new(
+            "doc_id".into(),
+            rows.iter()
+                .map(|(i, _)| corpus.doc_ids[*i].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "source".into(),
+            rows.iter()
+                .map(|(i, _)| corpus.docs[*i].source.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "reason".into(),
+            rows.iter()
+                .map(|(_, r)| r.reason.name())
+                .collect::<Vec<_>>(),
+        ),
+        opt_str("duplicate_of", rows.iter().map(|(i, _)| duplicate_of(*i))),
+        Column::new(
+            "similarity".into(),
+            rows.iter()
+                .map(|(i, _)| duplicate_of(*i).map(|_| dd.similarity[*i]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            rows.iter().map(|(_, r)| r.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "bytes".into(),
+            rows.iter()
+                .map(|(i, _)| corpus.docs[*i].bytes)
+                .collect::<Vec<_>>(),
+        ),
+        opt_str(
+            "error",
+            rows.iter().map(|(i, _)| corpus.docs[*i].error.as_deref()),
+        ),
+    ];
+    DataFrame::new(rows.len(), columns)
+}

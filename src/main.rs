@@ -18,6 +18,8 @@ enum Command {
     Audit(cmd::audit::AuditArgs),
     /// Near-duplicate clusters only (fast path): documents, clusters and pairs tables.
     Dedup(cmd::dedup::DedupCmdArgs),
+    /// A training-ready copy: duplicates and boilerplate removed, every removal accounted for.
+    Clean(cmd::clean::CleanArgs),
     /// Re-render report.md from an audit folder's tables, without recomputing.
     Report(cmd::report::ReportArgs),
 }
@@ -34,11 +36,13 @@ fn main() -> ExitCode {
     let threads = match &cli.command {
         Command::Audit(a) => a.common.threads,
         Command::Dedup(a) => a.common.threads,
+        Command::Clean(a) => a.common.threads,
         Command::Report(a) => a.common.threads,
     };
     let result = chaff::cli::init_threads(threads).and_then(|()| match cli.command {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Dedup(args) => cmd::dedup::run(args),
+        Command::Clean(args) => cmd::clean::run(args),
         Command::Report(args) => cmd::report::run(args),
     });
     match result {

@@ -133,6 +133,11 @@ impl Corpus {
 /// Runs load → scan → boilerplate → content → dedup.
 pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let loader = Loader::new(&settings.inputs, settings.load.clone())?;
+    run_with(&loader, settings)
+}
+
+/// [`run`] over a loader the caller keeps (to read the input once more afterwards).
+pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> {
     let mut timings = Vec::new();
 
     let rules = &settings.rules;
@@ -141,7 +146,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let (docs, content, signatures, repeated, marker_lines, doc_ids) =
         if settings.corpus_boilerplate {
             let t = Instant::now();
-            let docs: Vec<DocScan> = pass(&loader, settings.quiet, "scan", |_, rec| {
+            let docs: Vec<DocScan> = pass(loader, settings.quiet, "scan", |_, rec| {
                 analyse::scan(&rec, rules, settings.stats)
             });
             timings.push(("scan", t.elapsed().as_secs_f64()));
@@ -198,7 +203,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
             // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
             let t = Instant::now();
             let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
-            let results = pass(&loader, settings.quiet, "dedup", |_, rec| {
+            let results = pass(loader, settings.quiet, "dedup", |_, rec| {
                 let mut normalised = String::new();
                 let scan =
                     analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
@@ -232,7 +237,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<Corpus> {
     let shingle_counts: Vec<u32> = content.iter().map(|c| c.shingles).collect();
     let content_chars: Vec<u64> = content.iter().map(|c| c.content_chars).collect();
     let dates: Vec<Option<String>> = docs.iter().map(|d| d.date.clone()).collect();
-    let fetch = |wanted: &[u32]| shingle_sets(&loader, &docs, &repeated, wanted, settings);
+    let fetch = |wanted: &[u32]| shingle_sets(loader, &docs, &repeated, wanted, settings);
     let dedup = dedup::deduplicate(
         &DedupInput {
             exact_hash: &exact_hash,

@@ -1,8 +1,11 @@
 //! Clean: decides, for every input record, whether it goes into the training set and why
-//! not, then (in `write`) streams the kept records out with their boilerplate stripped.
+//! not, then (in [`write`]) streams the kept records out with their boilerplate stripped.
 //!
 //! The decision is a pure function of the analysed [`Corpus`] and a [`Policy`], so `audit`
 //! can preview what `clean` would remove without writing anything.
+
+pub mod output;
+pub mod write;
 
 use crate::dedup::Relation;
 use crate::pipeline::Corpus;

@@ -1,6 +1,7 @@
 //! Subcommands: each file parses its own arguments and chooses stages and sinks.
 
 pub mod audit;
+pub mod clean;
 pub mod dedup;
 pub mod report;
 

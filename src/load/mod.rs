@@ -116,6 +116,11 @@ pub struct Counters {
 }
 
 impl Loader {
+    /// Keep each record's original fields (`Record::raw`) from now on: `clean`'s write pass.
+    pub fn keep_raw(&mut self, keep: bool) {
+        Arc::make_mut(&mut self.opts).keep_raw = keep;
+    }
+
     /// Discovers the files behind `inputs` (files, folders, `-`).
     pub fn new(inputs: &[PathBuf], opts: LoadOptions) -> anyhow::Result<Self> {
         let (mut files, walk_errors) = discover(inputs, opts.format)?;

@@ -69,11 +69,13 @@ fn read_inner(file: &InputFile, opts: &LoadOptions, sink: &mut BlockSink) -> Pol
     .into_iter()
     .filter(|c| names.iter().any(|n| n == c))
     .collect();
+    // `clean` rewrites whole records, so it needs every column, not just the ones analysed.
+    let columns = (!opts.keep_raw).then(|| wanted.iter().map(|s| s.to_string()).collect());
     let mut offset = 0;
     while offset < rows {
         let len = SLICE_ROWS.min(rows - offset);
         let df = open(file)?
-            .with_columns(Some(wanted.iter().map(|s| s.to_string()).collect()))
+            .with_columns(columns.clone())
             .with_slice(Some((offset, len)))
             .finish()?;
         let text = string_column(&df, &opts.text_field)?;
@@ -97,6 +99,9 @@ fn read_inner(file: &InputFile, opts: &LoadOptions, sink: &mut BlockSink) -> Pol
             rec.url = get(&url, i);
             rec.title = get(&title, i);
             rec.date = get(&date, i);
+            if opts.keep_raw {
+                rec.raw = Some(row_json(&df, i));
+            }
             if !sink.push_ready(rec) {
                 return Ok(false);
             }
@@ -104,6 +109,41 @@ fn read_inner(file: &InputFile, opts: &LoadOptions, sink: &mut BlockSink) -> Pol
         offset += len;
     }
     Ok(true)
+}
+
+/// Row `i` as a JSON object, so `clean` can write it back with every column.
+fn row_json(df: &DataFrame, i: usize) -> Vec<u8> {
+    let mut map = serde_json::Map::new();
+    for col in df.columns() {
+        let value = match col.get(i) {
+            Ok(v) => any_to_json(&v),
+            Err(_) => serde_json::Value::Null,
+        };
+        map.insert(col.name().to_string(), value);
+    }
+    serde_json::to_vec(&map).unwrap_or_default()
+}
+
+fn any_to_json(v: &AnyValue) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        AnyValue::Null => Value::Null,
+        AnyValue::Boolean(b) => Value::from(*b),
+        AnyValue::String(s) => Value::from(*s),
+        AnyValue::StringOwned(s) => Value::from(s.as_str()),
+        AnyValue::Int8(x) => Value::from(*x),
+        AnyValue::Int16(x) => Value::from(*x),
+        AnyValue::Int32(x) => Value::from(*x),
+        AnyValue::Int64(x) => Value::from(*x),
+        AnyValue::UInt8(x) => Value::from(*x),
+        AnyValue::UInt16(x) => Value::from(*x),
+        AnyValue::UInt32(x) => Value::from(*x),
+        AnyValue::UInt64(x) => Value::from(*x),
+        AnyValue::Float32(x) => Value::from(*x as f64),
+        AnyValue::Float64(x) => Value::from(*x),
+        // Dates, lists, structs, binary: their display form keeps the information readable.
+        other => Value::from(other.to_string()),
+    }
 }
 
 /// A column as strings (numbers and dates cast), or an error when absent or not castable.
