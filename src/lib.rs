@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cmd;
 pub mod dedup;
 pub mod entities;
+pub mod examples;
 pub mod frames;
 pub mod lang;
 pub mod load;

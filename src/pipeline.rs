@@ -101,6 +101,8 @@ pub struct Corpus {
     pub mentions: Vec<Vec<Mention>>,
     /// Whether entities were extracted.
     pub has_entities: bool,
+    /// Texts the report shows as examples (audit only): see [`crate::examples`].
+    pub report_examples: Vec<crate::examples::Example>,
     /// Seconds per stage, in order.
     pub timings: Vec<(&'static str, f64)>,
     /// Size of the input on disk.
@@ -283,6 +285,13 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     }
     timings.push(("boilerplate_refine", t.elapsed().as_secs_f64()));
 
+    let mut report_examples = Vec::new();
+    if settings.stats && settings.corpus_boilerplate {
+        let t = Instant::now();
+        report_examples = crate::examples::collect(&loader, &docs, &repeated, &dedup)?;
+        timings.push(("examples", t.elapsed().as_secs_f64()));
+    }
+
     let mut mentions = Vec::new();
     if settings.entities.is_some() {
         let t = Instant::now();
@@ -321,6 +330,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
         examples,
         dedup,
         has_entities: settings.entities.is_some(),
+        report_examples,
         mentions,
         timings,
         input_bytes: loader.total_bytes(),

@@ -2,7 +2,8 @@
 //!
 //! Usage: `chaff audit <INPUT>... [-o DIR]`. Reads files, folders or `-`
 //! (JSONL on stdin); writes `documents.parquet`, `clusters.parquet`,
-//! `pairs.parquet`, `boilerplate.parquet`, `summary.json` and `report.md`.
+//! `pairs.parquet`, `boilerplate.parquet`, the entity tables, `examples.parquet`,
+//! `summary.json`, and `report.md` with its `chart-*.svg` files.
 
 use super::{check_output, finish_status, output_err};
 use crate::boilerplate::{rules::RuleSet, BoilerplateParams};
@@ -136,6 +137,8 @@ pub fn write_all(
         tables.push(("document_entities.parquet", de));
         tables.push(("entities.parquet", e));
     }
+    let mut examples = crate::examples::frame(corpus)?;
+    tables.push(("examples.parquet", &mut examples));
     for (name, df) in tables {
         let path = out.join(name);
         write_parquet(&path, df).map_err(|e| output_err(&path, e))?;
@@ -151,9 +154,9 @@ pub fn write_all(
         boilerplate: Some(boilerplate),
         entities,
         document_entities: doc_entities,
+        examples: Some(examples),
     };
-    let md = report::render(&tables, &summary);
-    let path = out.join("report.md");
-    write_bytes(&path, md.as_bytes()).map_err(|e| output_err(&path, e))?;
+    let rendered = report::render(&tables, &summary, None);
+    report::write(out, &rendered, false).map_err(|e| output_err(&out.join("report.md"), e))?;
     Ok(())
 }

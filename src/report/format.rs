@@ -28,6 +28,11 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A count with its noun: "1 file", "2.5 k files".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// A fraction as a percentage: "12.5 %", "0.04 %", "0 %".
 pub fn pct(frac: f64) -> String {
     let p = frac * 100.0;
@@ -47,6 +52,24 @@ fn is_layout_control(c: char) -> bool {
 
 /// Document text made safe for a Markdown table cell: one line, escaped, at most `max` characters.
 pub fn cell(text: &str, max: usize) -> String {
+    isolate(escape(text, max))
+}
+
+/// Wraps text holding right-to-left characters in a first-strong isolate (U+2068 … U+2069).
+///
+/// Each cell is its own bidi paragraph in most renderers; isolating it keeps RTL text from
+/// reordering the row around it.
+pub fn isolate(text: String) -> String {
+    if text.chars().any(is_rtl) {
+        format!("\u{2068}{text}\u{2069}")
+    } else {
+        text
+    }
+}
+
+/// Like [`cell`] without the isolate: for pieces joined into one cell (then isolated whole),
+/// since isolating every word of an Arabic sentence would lay the words out left to right.
+pub fn escape(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 2) + 8);
     let mut n = 0;
     let mut last_space = false;
@@ -77,16 +100,11 @@ pub fn cell(text: &str, max: usize) -> String {
         }
         n += 1;
     }
-    let trimmed = out.trim_end().to_string();
-    // Each cell is its own bidi paragraph in most renderers; isolating it keeps RTL text from reordering the row.
-    if trimmed.chars().any(is_rtl) {
-        format!("\u{2068}{trimmed}\u{2069}")
-    } else {
-        trimmed
-    }
+    out.trim_end().to_string()
 }
 
-fn is_rtl(c: char) -> bool {
+/// Whether a character belongs to a right-to-left script (Hebrew, Arabic, Syriac, Thaana, NKo, ...).
+pub fn is_rtl(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 

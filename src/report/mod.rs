@@ -1,13 +1,23 @@
-//! Report: `report.md`, rendered only from the output tables and `summary.json`,
-//! so `chaff report DIR` can re-render it without recomputing anything.
+//! Report: `report.md` with its SVG charts (and optionally `report.html`), rendered only
+//! from the output tables and `summary.json`, so `chaff report DIR` can re-render it without
+//! recomputing anything.
+//!
+//! The Markdown is the one source of the content: the HTML page is converted from it, with
+//! the charts inlined. `charts.rs` draws the charts, `diff.rs` aligns the words of a
+//! near-duplicate pair, `baseline.rs` compares two audits, `format.rs` escapes document text.
 
+pub mod baseline;
+pub mod charts;
+pub mod diff;
 pub mod format;
+pub mod html;
 
 use crate::entities::{is_pii, mask_pii};
 use crate::repetition::GOPHER_THRESHOLDS;
 use crate::summary::Summary;
-use format::{bar, bytes, cell, count, mask_personal, pct, text_cell};
+use format::{bytes, cell, count, mask_personal, pct, plural, text_cell};
 use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -25,6 +35,8 @@ pub struct Tables {
     pub entities: Option<DataFrame>,
     /// document_entities.parquet (absent with `--no-entities`)
     pub document_entities: Option<DataFrame>,
+    /// examples.parquet (absent in older audit folders and for `chaff dedup`)
+    pub examples: Option<DataFrame>,
 }
 
 impl Tables {
@@ -40,8 +52,49 @@ impl Tables {
             boilerplate: read("boilerplate.parquet").ok(),
             entities: read("entities.parquet").ok(),
             document_entities: read("document_entities.parquet").ok(),
+            examples: read("examples.parquet").ok(),
         })
     }
+}
+
+/// A rendered report: the Markdown and the chart files it links to.
+pub struct Rendered {
+    /// report.md
+    pub markdown: String,
+    /// (file name, SVG) for every chart the Markdown links to, in order.
+    pub charts: Vec<(String, String)>,
+}
+
+/// Every chart file name the report may write (stale ones are removed on re-render).
+pub const CHART_FILES: [&str; 7] = [
+    "chart-lengths.svg",
+    "chart-clusters.svg",
+    "chart-domains.svg",
+    "chart-languages.svg",
+    "chart-entities.svg",
+    "chart-repetition.svg",
+    "chart-baseline.svg",
+];
+
+/// Writes report.md and its charts into `dir` (and report.html when `html`), atomically,
+/// removing chart files of an earlier render that this one no longer has.
+pub fn write(dir: &Path, r: &Rendered, html: bool) -> std::io::Result<()> {
+    for (name, svg) in &r.charts {
+        crate::sink::write_bytes(&dir.join(name), svg.as_bytes())?;
+    }
+    for name in CHART_FILES {
+        if !r.charts.iter().any(|(n, _)| n == name) {
+            match std::fs::remove_file(dir.join(name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    crate::sink::write_bytes(&dir.join("report.md"), r.markdown.as_bytes())?;
+    if html {
+        crate::sink::write_bytes(&dir.join("report.html"), html::page(r).as_bytes())?;
+    }
+    Ok(())
 }
 
 fn strs(df: &DataFrame, name: &str) -> Vec<Option<String>> {
@@ -74,11 +127,143 @@ fn bools(df: &DataFrame, name: &str) -> Vec<bool> {
     }
 }
 
-/// Renders the Markdown report.
-pub fn render(t: &Tables, s: &Summary) -> String {
-    let mut md = String::new();
+/// Whether a status means the record has text that was analysed.
+fn has_text(status: Option<&str>) -> bool {
+    matches!(status, Some("ok" | "invalid_utf8" | "oversized"))
+}
+
+/// Where each document came from: its domain, else its file (the source without `:<record>`),
+/// the same origin the boilerplate stage counts.
+fn origins(docs: &DataFrame) -> Vec<String> {
+    let domain = strs(docs, "domain");
+    let source = strs(docs, "source");
+    domain
+        .into_iter()
+        .zip(source)
+        .map(|(d, s)| match d {
+            Some(d) => d,
+            None => {
+                let s = s.unwrap_or_default();
+                s.rsplit_once(':').map(|(p, _)| p.to_string()).unwrap_or(s)
+            }
+        })
+        .collect()
+}
+
+/// The report's examples table as rows: role → [(key, text, count, unit)] in table order.
+struct Examples {
+    rows: HashMap<String, Vec<(String, String, f64, String)>>,
+}
+
+impl Examples {
+    fn of(t: &Tables) -> Examples {
+        let mut rows: HashMap<String, Vec<(String, String, f64, String)>> = HashMap::new();
+        if let Some(e) = &t.examples {
+            let role = strs(e, "role");
+            let key = strs(e, "key");
+            let text = strs(e, "text");
+            let n = f64s(e, "count");
+            let unit = strs(e, "unit");
+            for i in 0..e.height() {
+                rows.entry(role[i].clone().unwrap_or_default())
+                    .or_default()
+                    .push((
+                        key[i].clone().unwrap_or_default(),
+                        text[i].clone().unwrap_or_default(),
+                        n[i],
+                        unit[i].clone().unwrap_or_default(),
+                    ));
+            }
+        }
+        Examples { rows }
+    }
+
+    fn role(&self, role: &str) -> &[(String, String, f64, String)] {
+        self.rows.get(role).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn find(&self, role: &str, key: &str) -> Option<&(String, String, f64, String)> {
+        self.role(role).iter().find(|r| r.0 == key)
+    }
+}
+
+/// Escapes a line of document text for a Markdown paragraph or quote: as a table cell, and
+/// a leading list or quote marker is neutralised.
+fn line_md(text: &str, max: usize) -> String {
+    // Not isolated: a line of its own is its own bidi paragraph, and a viewer that sets
+    // the direction from the text (GitHub, the HTML page) right-aligns an Arabic one.
+    let c = format::escape(&mask_personal(text), max);
+    let starts_block = c.starts_with(['-', '+', '>', '='])
+        || c.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() < 10 && n.bytes().all(|b| b.is_ascii_digit())
+        });
+    if starts_block {
+        format!("\\{c}")
+    } else {
+        c
+    }
+}
+
+/// Facts about the whole corpus several sections use.
+struct Facts {
+    n: usize,
+    with_text: usize,
+    problems: usize,
+    dups: usize,
+    exact: usize,
+    near: usize,
+    repetitive: usize,
+    largest_cluster: f64,
+}
+
+fn facts(t: &Tables) -> Facts {
     let docs = &t.documents;
-    let n = docs.height();
+    let status = strs(docs, "status");
+    let kind = strs(docs, "duplicate_kind");
+    let repetitive = (0..docs.height())
+        .filter(|&i| {
+            GOPHER_THRESHOLDS
+                .iter()
+                .any(|(name, th)| docs.column(name).is_ok() && f64s_at(docs, name, i) > *th as f64)
+        })
+        .count();
+    Facts {
+        n: docs.height(),
+        with_text: status.iter().filter(|s| has_text(s.as_deref())).count(),
+        problems: status.iter().filter(|s| s.as_deref() != Some("ok")).count(),
+        dups: bools(docs, "is_duplicate").iter().filter(|&&d| d).count(),
+        exact: kind
+            .iter()
+            .filter(|k| k.as_deref() == Some("exact"))
+            .count(),
+        near: kind.iter().filter(|k| k.as_deref() == Some("near")).count(),
+        repetitive,
+        largest_cluster: f64s(&t.clusters, "size").into_iter().fold(0.0, f64::max),
+    }
+}
+
+fn f64s_at(df: &DataFrame, name: &str, i: usize) -> f64 {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.get(i).ok())
+        .and_then(|v| v.extract::<f64>())
+        .unwrap_or(0.0)
+}
+
+/// A baseline audit to compare with: its tables, summary and how to name it.
+pub struct Baseline<'a> {
+    /// The folder as given on the command line.
+    pub label: String,
+    /// Its tables.
+    pub tables: &'a Tables,
+    /// Its summary.
+    pub summary: &'a Summary,
+}
+
+/// Renders the Markdown report and its charts.
+pub fn render(t: &Tables, s: &Summary, baseline: Option<&Baseline>) -> Rendered {
+    let mut md = String::new();
+    let mut charts = Vec::new();
     let title = s.inputs.join(", ");
     let _ = writeln!(md, "# chaff {}: {}\n", s.command, cell(&title, 120));
     let _ = writeln!(
@@ -87,25 +272,72 @@ pub fn render(t: &Tables, s: &Summary) -> String {
         s.chaff_version,
         count(s.files as u64),
         bytes(s.input_bytes),
-        count(n as u64)
+        count(t.documents.height() as u64)
     );
+    let f = facts(t);
+    section_summary(&mut md, t, s, &f);
+    if let Some(b) = baseline {
+        baseline::section(&mut md, &mut charts, t, s, b);
+    }
+    section_input(&mut md, t, s);
+    section_duplicates(&mut md, &mut charts, t, s);
+    if t.boilerplate.is_some() {
+        section_boilerplate(&mut md, t, s);
+    }
+    section_origins(&mut md, &mut charts, t);
+    section_entities(&mut md, &mut charts, t);
+    section_languages(&mut md, &mut charts, t);
+    section_lengths(&mut md, &mut charts, t);
+    section_repetition(&mut md, &mut charts, t);
+    section_problems(&mut md, t);
+    section_parameters(&mut md, t, s);
+    Rendered {
+        markdown: md,
+        charts,
+    }
+}
 
-    let status = strs(docs, "status");
-    let is_dup = bools(docs, "is_duplicate");
-    let kind = strs(docs, "duplicate_kind");
+/// Embeds a chart: the image link and, below it, what to read from it.
+fn embed(
+    md: &mut String,
+    charts: &mut Vec<(String, String)>,
+    name: &str,
+    alt: &str,
+    svg: Option<String>,
+) {
+    if let Some(svg) = svg {
+        let _ = writeln!(md, "![{alt}]({name})\n");
+        charts.push((name.to_string(), svg));
+    }
+}
+
+/// Reason names of the clean preview, in the order the summary lists them, with plain words.
+const REASONS: [(&str, &str); 9] = [
+    ("exact_duplicate", "exact duplicates"),
+    ("near_duplicate", "near duplicates"),
+    ("partial_duplicate", "partial duplicates"),
+    ("too_short", "too short"),
+    ("empty", "empty"),
+    ("unreadable", "unreadable"),
+    ("malformed", "malformed"),
+    ("invalid_utf8", "invalid UTF-8"),
+    ("oversized", "oversized"),
+];
+
+fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
+    md.push_str("## Summary\n\n");
+    let mut sentences: Vec<String> = Vec::new();
+    sentences.push(format!(
+        "chaff read **{}** ({}) from {}; {} text to analyse and {} a problem when read (see [Problems in the input](#problems-in-the-input)).",
+        plural(f.n as u64, "record", "records"),
+        bytes(s.input_bytes),
+        plural(s.files as u64, "file", "files"),
+        plural(f.with_text as u64, "has", "have"),
+        plural(f.problems as u64, "had", "had")
+    ));
+    let docs = &t.documents;
     let chars = f64s(docs, "chars");
-    let bp_frac = f64s(docs, "boilerplate_char_frac");
-    let with_text = status
-        .iter()
-        .filter(|s| matches!(s.as_deref(), Some("ok" | "invalid_utf8" | "oversized")))
-        .count();
-    let dups = is_dup.iter().filter(|&&d| d).count();
-    let exact = kind
-        .iter()
-        .filter(|k| k.as_deref() == Some("exact"))
-        .count();
-    let near = kind.iter().filter(|k| k.as_deref() == Some("near")).count();
-    let problems = n - status.iter().filter(|s| s.as_deref() == Some("ok")).count();
+    let is_dup = bools(docs, "is_duplicate");
     let dup_chars: f64 = chars
         .iter()
         .zip(&is_dup)
@@ -113,69 +345,127 @@ pub fn render(t: &Tables, s: &Summary) -> String {
         .map(|(c, _)| c)
         .sum();
     let all_chars: f64 = chars.iter().sum();
-
-    // Executive summary.
-    md.push_str("## Summary\n\n");
-    let _ = writeln!(
-        md,
-        "- **{}** records were read from {} files ({}); **{}** have text to analyse.",
-        count(n as u64),
-        count(s.files as u64),
-        bytes(s.input_bytes),
-        count(with_text as u64)
-    );
-    let _ = writeln!(
-        md,
-        "- **{} of documents are duplicates** ({} exact copies, {} near copies at Jaccard ≥ {}), in {} clusters; removing them drops {} of all characters.",
-        pct(dups as f64 / n.max(1) as f64),
-        count(exact as u64),
-        count(near as u64),
-        s.dedup_params.threshold,
-        count(s.clusters as u64),
-        pct(dup_chars / all_chars.max(1.0))
-    );
-    if t.boilerplate.is_some() {
-        let mostly = bp_frac.iter().filter(|&&f| f >= 0.5).count();
-        let _ = writeln!(
-            md,
-            "- **{} of all line characters are boilerplate** ({} lines: ads, share/subscribe lines, credits, repeated template lines); {} documents are mostly boilerplate.",
+    if f.dups == 0 {
+        sentences.push(format!(
+            "No document duplicates another (exact copies, or near copies at Jaccard ≥ {}).",
+            s.dedup_params.threshold
+        ));
+    } else {
+        sentences.push(format!(
+            "**{} of the records are duplicates** — {} exact copies and {} near copies (Jaccard ≥ {}) in {} clusters, the largest of {} documents — holding {} of all characters.",
+            pct(f.dups as f64 / f.n.max(1) as f64),
+            count(f.exact as u64),
+            count(f.near as u64),
+            s.dedup_params.threshold,
+            count(s.clusters as u64),
+            f.largest_cluster,
+            pct(dup_chars / all_chars.max(1.0))
+        ));
+    }
+    if let Some(b) = &t.boilerplate {
+        let docs_col = f64s(b, "docs");
+        let example = strs(b, "example");
+        let top =
+            (0..b.height()).max_by(|&x, &y| docs_col[x].total_cmp(&docs_col[y]).then(y.cmp(&x)));
+        let top_line = top
+            .map(|i| {
+                format!(
+                    "; the most widespread is “{}” in {} documents",
+                    line_md(example[i].as_deref().unwrap_or(""), 60),
+                    count(docs_col[i] as u64)
+                )
+            })
+            .unwrap_or_default();
+        sentences.push(format!(
+            "**{} of all line characters are boilerplate** ({} lines: ads, share and subscribe lines, credits, repeated template lines){}.",
             pct(s.boilerplate_char_share),
             count(s.boilerplate_lines),
-            count(mostly as u64)
-        );
+            top_line
+        ));
     }
-    if let Some((lang, c)) = s.languages.iter().max_by_key(|(_, &c)| c) {
-        let _ = writeln!(
-            md,
-            "- The main language is `{}` ({} of documents with text); {} languages in all.",
+    if let Some((lang, c)) = s
+        .languages
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+    {
+        sentences.push(format!(
+            "The main language is `{}` ({} of the documents with text; {} in all).",
             lang,
-            pct(*c as f64 / with_text.max(1) as f64),
-            s.languages.len()
-        );
+            pct(*c as f64 / f.with_text.max(1) as f64),
+            plural(s.languages.len() as u64, "language", "languages")
+        ));
     }
-    let _ = writeln!(
-        md,
-        "- **{}** records had a problem when read (empty, malformed, invalid UTF-8, oversized or unreadable): see [Problems in the input](#problems-in-the-input).",
-        count(problems as u64)
-    );
-    let _ = writeln!(
-        md,
-        "- To get a training-ready copy without the duplicates and the boilerplate: `chaff clean {} -o cleaned.jsonl.zst`.\n",
-        s.inputs.join(" ")
-    );
+    sentences.push(format!(
+        "{} ({}) at least one Gopher repetition threshold (a page that repeats its own lines or phrases).",
+        plural(f.repetitive as u64, "document exceeds", "documents exceed"),
+        pct(f.repetitive as f64 / f.n.max(1) as f64)
+    ));
+    let inputs = s
+        .inputs
+        .iter()
+        .map(|i| shell_word(i))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(p) = &s.clean_preview {
+        let removed_docs: usize = p.removed.values().map(|r| r.documents).sum();
+        let removed_bytes: u64 = p.removed.values().map(|r| r.bytes).sum();
+        let mut why: Vec<String> = Vec::new();
+        for (name, words) in REASONS {
+            if let Some(r) = p.removed.get(name).filter(|r| r.documents > 0) {
+                let words = if name == "too_short" {
+                    format!("under {} content words", p.min_words)
+                } else {
+                    words.to_string()
+                };
+                why.push(format!("{} {}", count(r.documents as u64), words));
+            }
+        }
+        for (name, r) in &p.removed {
+            if r.documents > 0 && !REASONS.iter().any(|(n, _)| n == name) {
+                why.push(format!(
+                    "{} {}",
+                    count(r.documents as u64),
+                    name.replace('_', " ")
+                ));
+            }
+        }
+        let total_bytes = (p.kept_bytes + removed_bytes).max(1) as f64;
+        let why = match why.len() {
+            0 => String::new(),
+            1 => format!(" ({})", why[0]),
+            k => format!(" ({} and {})", why[..k - 1].join(", "), why[k - 1]),
+        };
+        sentences.push(format!(
+            "**`chaff clean` would remove {}**{}, {} of the input bytes ({}), and strip {} characters of boilerplate lines from the {} it keeps ({}).",
+            plural(removed_docs as u64, "record", "records"),
+            why,
+            pct(removed_bytes as f64 / total_bytes),
+            bytes(removed_bytes),
+            count(p.stripped_chars),
+            plural(p.kept_documents as u64, "record", "records"),
+            bytes(p.kept_bytes)
+        ));
+    }
+    sentences.push(format!(
+        "To write that training-ready copy (duplicates dropped keeping each cluster's representative, boilerplate lines stripped, documents under {} content words dropped): `chaff clean {} -o cleaned.jsonl.zst`.",
+        s.clean_preview.as_ref().map(|p| p.min_words).unwrap_or(crate::clean::DEFAULT_MIN_WORDS),
+        inputs
+    ));
+    md.push_str(&sentences.join(" "));
+    md.push_str("\n\n");
+}
 
-    section_input(&mut md, t, s);
-    section_duplicates(&mut md, t, s);
-    if t.boilerplate.is_some() {
-        section_boilerplate(&mut md, t, s);
+/// A path as one shell word: quoted when it holds anything but safe characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@=".contains(c))
+    {
+        s.to_string()
+    } else {
+        let inner = cell(s, 200).replace('\'', "'\\''");
+        format!("'{inner}'")
     }
-    section_entities(&mut md, t);
-    section_languages(&mut md, t);
-    section_lengths(&mut md, t);
-    section_repetition(&mut md, t);
-    section_problems(&mut md, t);
-    section_parameters(&mut md, s);
-    md
 }
 
 fn section_input(md: &mut String, t: &Tables, s: &Summary) {
@@ -197,12 +487,17 @@ fn section_input(md: &mut String, t: &Tables, s: &Summary) {
     );
 }
 
-fn section_duplicates(md: &mut String, t: &Tables, s: &Summary) {
+fn section_duplicates(
+    md: &mut String,
+    charts: &mut Vec<(String, String)>,
+    t: &Tables,
+    s: &Summary,
+) {
     md.push_str("## Duplicates\n\n");
     let n = t.documents.height().max(1) as f64;
     let _ = writeln!(
         md,
-        "Exact duplicates share the same normalised text (`exact_hash`). Near duplicates have a Jaccard similarity ≥ {} between their {}-word shingle sets (MinHash, {} permutations, LSH {} bands × {} rows; {} candidate pairs checked, verification `{}`: pairs whose estimate is close to the threshold are checked on the true shingle sets).\n",
+        "Exact duplicates share the same normalised text (`exact_hash`). Near duplicates have a Jaccard similarity ≥ {} between their {}-word shingle sets (MinHash, {} permutations, LSH {} bands × {} rows; {} candidate pairs checked, verification `{}`: pairs whose estimate is close to the threshold are checked on the true shingle sets). A cluster keeps one representative; the other members are the removable duplicates.\n",
         s.dedup_params.threshold,
         s.dedup_params.ngram,
         s.dedup_params.num_perm,
@@ -225,147 +520,222 @@ fn section_duplicates(md: &mut String, t: &Tables, s: &Summary) {
         md.push_str("No duplicate clusters were found.\n\n");
         return;
     }
-    // Cluster sizes, as a small text histogram.
     let sizes = f64s(c, "size");
-    let buckets = [
-        (2.0, 2.0, "2"),
-        (3.0, 4.0, "3–4"),
-        (5.0, 9.0, "5–9"),
-        (10.0, 99.0, "10–99"),
-        (100.0, f64::MAX, "100+"),
-    ];
-    md.push_str("Cluster sizes:\n\n| size | clusters | |\n|---|---:|---|\n");
-    let counts: Vec<usize> = buckets
-        .iter()
-        .map(|(lo, hi, _)| sizes.iter().filter(|&&x| x >= *lo && x <= *hi).count())
-        .collect();
-    let max = *counts.iter().max().unwrap_or(&1) as f64;
-    for ((_, _, label), k) in buckets.iter().zip(&counts) {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} |",
-            label,
-            count(*k as u64),
-            bar(*k as f64, max, 30)
-        );
+    let mut by_size: BTreeMap<u64, u64> = BTreeMap::new();
+    for &x in &sizes {
+        *by_size.entry(x as u64).or_insert(0) += 1;
     }
-    md.push('\n');
-    // Largest clusters with an excerpt of the representative.
+    let points: Vec<(f64, f64)> = by_size
+        .iter()
+        .map(|(&k, &v)| (k as f64, v as f64))
+        .collect();
+    embed(
+        md,
+        charts,
+        "chart-clusters.svg",
+        "Cluster sizes: number of clusters of each size, log-log",
+        charts::log_log(
+            "Cluster sizes (log-log)",
+            "cluster size (documents per cluster, log scale)",
+            "clusters (log scale)",
+            &points,
+        ),
+    );
+    let pairs_of_two = by_size.get(&2).copied().unwrap_or(0);
+    let _ = writeln!(
+        md,
+        "{} of the {} clusters are pairs; the largest holds {} documents.\n",
+        count(pairs_of_two),
+        count(c.height() as u64),
+        sizes.iter().copied().fold(0.0, f64::max)
+    );
+    largest_clusters(md, t);
+    near_pair_example(md, t);
+}
+
+/// The largest clusters: how big, how alike, where from, and how the representative begins.
+fn largest_clusters(md: &mut String, t: &Tables) {
+    let c = &t.clusters;
     let docs = &t.documents;
     let ids = strs(docs, "doc_id");
     let excerpt = strs(docs, "excerpt");
-    let index: std::collections::HashMap<&str, usize> = ids
+    let origin = origins(docs);
+    let index: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
         .filter_map(|(i, id)| id.as_deref().map(|id| (id, i)))
         .collect();
+    let examples = Examples::of(t);
+    let sizes = f64s(c, "size");
     let cid = strs(c, "cluster_id");
     let kind = strs(c, "kind");
-    let doms = f64s(c, "domains");
-    let srcs = f64s(c, "sources");
     let minsim = f64s(c, "min_similarity");
+    let members = c
+        .column("members")
+        .ok()
+        .and_then(|m| m.list().ok().cloned());
     let mut order: Vec<usize> = (0..c.height()).collect();
     order.sort_by(|&a, &b| sizes[b].total_cmp(&sizes[a]).then(a.cmp(&b)));
-    md.push_str("Largest clusters:\n\n| representative | size | kind | domains / sources | min similarity | representative begins |\n|---|---:|---|---:|---:|---|\n");
-    for &i in order.iter().take(10) {
+    let top = order.len().min(5);
+    let _ = writeln!(md, "### The {top} largest clusters\n");
+    for (rank, &i) in order.iter().take(5).enumerate() {
         let id = cid[i].clone().unwrap_or_default();
-        let ex = index
-            .get(id.as_str())
-            .and_then(|&j| excerpt[j].clone())
-            .unwrap_or_default();
+        // Where the members come from, most common first.
+        let mut from: BTreeMap<&str, usize> = BTreeMap::new();
+        if let Some(Some(list)) = members.as_ref().map(|m| m.get_as_series(i)) {
+            if let Ok(list) = list.str() {
+                for m in list.iter().flatten() {
+                    if let Some(&j) = index.get(m) {
+                        *from.entry(origin[j].as_str()).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        let mut from: Vec<(&str, usize)> = from.into_iter().collect();
+        from.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut listed: Vec<String> = from
+            .iter()
+            .take(6)
+            .map(|(o, k)| format!("{} ({})", cell(o, 50), k))
+            .collect();
+        if from.len() > 6 {
+            listed.push(format!("and {} more", from.len() - 6));
+        }
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} / {} | {:.2} | {} |",
-            cell(&id, 40),
+            "{}. **{} documents**, {} copies (lowest similarity to the representative {:.2}), from {}. Representative `{}` begins:\n",
+            rank + 1,
             sizes[i],
             kind[i].as_deref().unwrap_or(""),
-            doms[i],
-            srcs[i],
             minsim[i],
-            text_cell(&ex, 100)
+            listed.join(", "),
+            cell(&id, 60).replace('`', "")
         );
+        let first = examples
+            .find("cluster", &id)
+            .map(|r| r.1.clone())
+            .or_else(|| index.get(id.as_str()).and_then(|&j| excerpt[j].clone()))
+            .unwrap_or_default();
+        for line in first.lines().filter(|l| !l.trim().is_empty()).take(3) {
+            let _ = writeln!(md, "   > {}\n   >", line_md(line, 240));
+        }
+        md.push('\n');
     }
-    md.push('\n');
-    near_pair_example(md, t, &index, &excerpt);
 }
 
-/// One near-duplicate pair side by side, words missing from the other document in bold.
-fn near_pair_example(
-    md: &mut String,
-    t: &Tables,
-    index: &std::collections::HashMap<&str, usize>,
-    excerpt: &[Option<String>],
-) {
-    let p = &t.pairs;
-    let a = strs(p, "doc_a");
-    let b = strs(p, "doc_b");
-    let rel = strs(p, "relation");
-    let est = f64s(p, "estimated_jaccard");
-    let text_of = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|id| index.get(id))
-            .and_then(|&j| excerpt[j].clone())
-            .unwrap_or_default()
-    };
-    // The least similar near pair whose openings differ shows the most.
-    let mut best: Option<usize> = None;
-    for i in 0..p.height() {
-        if rel[i].as_deref() != Some("near") {
-            continue;
-        }
-        let (ta, tb) = (text_of(&a[i]), text_of(&b[i]));
-        let words = |t: &str| {
-            t.split_whitespace()
-                .map(str::to_string)
-                .collect::<std::collections::HashSet<_>>()
-        };
-        if ta.is_empty() || words(&ta) == words(&tb) {
-            continue;
-        }
-        if best.is_none_or(|j| est[i] < est[j]) {
-            best = Some(i);
-        }
-    }
-    let Some(i) = best else {
-        let near = rel.iter().filter(|r| r.as_deref() == Some("near")).count();
-        if near > 0 {
-            let _ = writeln!(
-                md,
-                "The {} near-duplicate pairs agree on their first {} characters; `pairs.parquet` lists them with their similarities.\n",
-                count(near as u64),
-                crate::pipeline::EXCERPT_CHARS
-            );
-        }
+/// One near-duplicate pair side by side: the passages where they differ, words only in the
+/// first struck through, words only in the second in bold.
+fn near_pair_example(md: &mut String, t: &Tables) {
+    let examples = Examples::of(t);
+    let (Some(a), Some(b)) = (
+        examples.role("near_a").first(),
+        examples.role("near_b").first(),
+    ) else {
+        near_pair_from_excerpts(md, t);
         return;
     };
-    let (ta, tb) = (
-        mask_personal(&text_of(&a[i])),
-        mask_personal(&text_of(&b[i])),
-    );
-    let marked = |x: &str, other: &str| -> String {
-        let others: std::collections::HashSet<&str> = other.split_whitespace().collect();
-        x.split_whitespace()
-            .map(|w| {
-                let c = cell(w, 60);
-                if others.contains(w) {
-                    c
-                } else {
-                    format!("**{c}**")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let p = &t.pairs;
+    let pa = strs(p, "doc_a");
+    let pb = strs(p, "doc_b");
+    let est = f64s(p, "estimated_jaccard");
+    let exact = strs(p, "exact_jaccard");
+    let sim = (0..p.height())
+        .find(|&i| pa[i].as_deref() == Some(a.0.as_str()) && pb[i].as_deref() == Some(b.0.as_str()))
+        .map(
+            |i| match exact[i].as_deref().and_then(|x| x.parse::<f64>().ok()) {
+                Some(x) => format!("Jaccard {x:.2}"),
+                None => format!("estimated Jaccard {:.2}", est[i]),
+            },
+        )
+        .unwrap_or_default();
+    let (ta, tb) = (mask_personal(&a.1), mask_personal(&b.1));
+    let wa: Vec<&str> = ta.split_whitespace().collect();
+    let wb: Vec<&str> = tb.split_whitespace().collect();
+    let steps = diff::align(&wa, &wb);
+    let hunks = diff::hunks(&steps, 8);
+    let changed = steps
+        .iter()
+        .filter(|s| !matches!(s, diff::Step::Same(..)))
+        .count();
     let _ = writeln!(
         md,
-        "A near-duplicate pair (estimated Jaccard {:.2}), first {} characters, words not in the other in **bold**:\n\n| {} | {} |\n|---|---|\n| {} | {} |\n",
-        est[i],
-        crate::pipeline::EXCERPT_CHARS,
-        cell(a[i].as_deref().unwrap_or(""), 50),
-        cell(b[i].as_deref().unwrap_or(""), 50),
-        marked(&ta, &tb),
-        marked(&tb, &ta)
+        "### A near-duplicate pair, side by side\n\nThe least similar near-duplicate pair ({sim}): `{}` ({} words of content) and `{}` ({} words). {} of their words differ; the passages where they differ, with 8 words of context, words only in the first ~~struck through~~, words only in the second in **bold**:\n",
+        cell(&a.0, 60).replace('`', ""),
+        count(wa.len() as u64),
+        cell(&b.0, 60).replace('`', ""),
+        count(wb.len() as u64),
+        count(changed as u64)
     );
+    if hunks.is_empty() {
+        md.push_str("Their content lines are the same word for word: they differ only in boilerplate lines or in characters the normaliser folds (case, digits, punctuation).\n\n");
+        return;
+    }
+    let _ = writeln!(md, "| {} | {} |\n|---|---|", cell(&a.0, 50), cell(&b.0, 50));
+    let budget = 600;
+    for h in hunks.iter().take(6) {
+        let side = |first: bool| -> String {
+            let mut out: Vec<String> = Vec::new();
+            let mut run: Vec<String> = Vec::new();
+            let mut chars = 0;
+            let flush = |run: &mut Vec<String>, out: &mut Vec<String>| {
+                if !run.is_empty() {
+                    let mark = if first { "~~" } else { "**" };
+                    out.push(format!("{mark}{}{mark}", run.join(" ")));
+                    run.clear();
+                }
+            };
+            if h.start > 0 {
+                out.push("…".into());
+            }
+            for step in &steps[h.clone()] {
+                let word = match (*step, first) {
+                    (diff::Step::Same(i, _), true) | (diff::Step::Same(_, i), false) => {
+                        flush(&mut run, &mut out);
+                        Some((if first { wa[i] } else { wb[i] }, false))
+                    }
+                    (diff::Step::Del(i), true) => Some((wa[i], true)),
+                    (diff::Step::Ins(j), false) => Some((wb[j], true)),
+                    _ => None,
+                };
+                let Some((w, marked)) = word else { continue };
+                if chars > budget {
+                    continue;
+                }
+                let c = format::escape(w, 60);
+                chars += c.chars().count() + 1;
+                if marked {
+                    run.push(c);
+                } else {
+                    out.push(c);
+                }
+            }
+            flush(&mut run, &mut out);
+            if chars > budget || h.end < steps.len() {
+                out.push("…".into());
+            }
+            format::isolate(out.join(" "))
+        };
+        let _ = writeln!(md, "| {} | {} |", side(true), side(false));
+    }
+    if hunks.len() > 6 {
+        let _ = writeln!(md, "\n{} more passages differ.", hunks.len() - 6);
+    }
+    md.push('\n');
+}
+
+/// Older audit folders have no examples table: compare the stored excerpts instead.
+fn near_pair_from_excerpts(md: &mut String, t: &Tables) {
+    let near = strs(&t.pairs, "relation")
+        .iter()
+        .filter(|r| r.as_deref() == Some("near"))
+        .count();
+    if near > 0 {
+        let _ = writeln!(
+            md,
+            "{} near-duplicate pairs are listed in `pairs.parquet` with their similarities; re-run `chaff audit` to see one side by side here.\n",
+            count(near as u64)
+        );
+    }
 }
 
 fn section_boilerplate(md: &mut String, t: &Tables, s: &Summary) {
@@ -435,62 +805,125 @@ fn section_boilerplate(md: &mut String, t: &Tables, s: &Summary) {
         }
     }
     md.push('\n');
-    per_domain(md, t);
 }
 
-fn per_domain(md: &mut String, t: &Tables) {
+/// Per-origin view: one row per domain (or input file when there are no URLs).
+fn section_origins(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tables) {
     let d = &t.documents;
-    let Ok(domain) = d.column("domain") else {
-        return;
-    };
-    if domain.null_count() == d.height() {
+    let origin = origins(d);
+    let has_domains = strs(d, "domain").iter().any(Option::is_some);
+    let mut distinct: Vec<&str> = origin.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 2 {
         return;
     }
-    let agg = d
-        .clone()
-        .lazy()
-        .filter(col("domain").is_not_null())
-        .group_by([col("domain")])
-        .agg([
-            len().alias("docs"),
-            col("bytes").sum().alias("bytes"),
-            col("is_duplicate")
-                .cast(DataType::Float64)
-                .mean()
-                .alias("dup_rate"),
-            col("boilerplate_char_frac")
-                .cast(DataType::Float64)
-                .mean()
-                .alias("bp_share"),
-        ])
-        .sort(
-            ["docs", "domain"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .limit(20)
+    let what = if has_domains { "domain" } else { "source file" };
+    let status = strs(d, "status");
+    let b = f64s(d, "bytes");
+    let dup = bools(d, "is_duplicate");
+    let bp = f64s(d, "boilerplate_char_frac");
+    let lang = strs(d, "lang");
+    #[derive(Default)]
+    struct Row {
+        docs: usize,
+        bytes: f64,
+        dups: usize,
+        bp: f64,
+        with_text: usize,
+        langs: BTreeMap<String, usize>,
+    }
+    let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
+    for i in 0..d.height() {
+        let r = rows.entry(origin[i].as_str()).or_default();
+        r.docs += 1;
+        r.bytes += b[i];
+        r.dups += dup[i] as usize;
+        if has_text(status[i].as_deref()) {
+            r.with_text += 1;
+            r.bp += bp[i];
+            *r.langs
+                .entry(lang[i].clone().unwrap_or_default())
+                .or_insert(0) += 1;
+        }
+    }
+    let mut order: Vec<(&str, Row)> = rows.into_iter().collect();
+    order.sort_by(|a, b| b.1.docs.cmp(&a.1.docs).then(a.0.cmp(b.0)));
+    let examples = Examples::of(t);
+    let _ = writeln!(
+        md,
+        "## Per {what}\n\n{} {what}s; the 20 with the most documents. Duplicate rate: documents that copy another (exactly or nearly) / documents. Boilerplate share: mean share of a document's line characters that are boilerplate. Top boilerplate line: the boilerplate line found in most of this {what}'s documents (documents in brackets).\n",
+        count(distinct.len() as u64)
+    );
+    let shown: Vec<&(&str, Row)> = order.iter().take(20).collect();
+    let names: Vec<String> = shown.iter().map(|(o, _)| o.to_string()).collect();
+    let dup_rate: Vec<f64> = shown
+        .iter()
+        .map(|(_, r)| 100.0 * r.dups as f64 / r.docs.max(1) as f64)
         .collect();
-    let Ok(agg) = agg else { return };
-    md.push_str("Per domain (top 20 by documents):\n\n| domain | documents | bytes | duplicate rate | mean boilerplate share |\n|---|---:|---:|---:|---:|\n");
-    let dom = strs(&agg, "domain");
-    let docs = f64s(&agg, "docs");
-    let b = f64s(&agg, "bytes");
-    let dup = f64s(&agg, "dup_rate");
-    let bp = f64s(&agg, "bp_share");
-    for i in 0..agg.height() {
+    let bp_share: Vec<f64> = shown
+        .iter()
+        .map(|(_, r)| 100.0 * r.bp / r.with_text.max(1) as f64)
+        .collect();
+    embed(
+        md,
+        charts,
+        "chart-domains.svg",
+        &format!("Duplicate rate and boilerplate share per {what}, top 20 by documents"),
+        charts::bars(
+            &format!(
+                "Duplicates and boilerplate per {what} (top {} by documents)",
+                shown.len()
+            ),
+            "share (%)",
+            what,
+            &names,
+            &[
+                charts::Series {
+                    name: "duplicate rate (% of documents)",
+                    values: dup_rate.clone(),
+                },
+                charts::Series {
+                    name: "boilerplate share (% of line characters)",
+                    values: bp_share.clone(),
+                },
+            ],
+            &|v| format!("{} %", charts::tick((v * 10.0).round() / 10.0)),
+            None,
+        ),
+    );
+    let _ = writeln!(
+        md,
+        "| {what} | documents | bytes | duplicate rate | boilerplate share | top boilerplate line | languages |\n|---|---:|---:|---:|---:|---|---|"
+    );
+    for (k, (o, r)) in shown.iter().enumerate() {
+        let top_line = examples
+            .find("domain_boilerplate", o)
+            .map(|e| format!("{} ({})", text_cell(&e.1, 70), count(e.2 as u64)))
+            .unwrap_or_default();
+        let mut langs: Vec<(&String, &usize)> = r.langs.iter().collect();
+        langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let langs: Vec<String> = langs
+            .iter()
+            .take(3)
+            .map(|(l, c)| format!("{} {}", l, pct(**c as f64 / r.with_text.max(1) as f64)))
+            .collect();
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} |",
-            cell(dom[i].as_deref().unwrap_or(""), 50),
-            count(docs[i] as u64),
-            bytes(b[i] as u64),
-            pct(dup[i]),
-            pct(bp[i])
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(o, 50),
+            count(r.docs as u64),
+            bytes(r.bytes as u64),
+            pct(dup_rate[k] / 100.0),
+            pct(bp_share[k] / 100.0),
+            top_line,
+            langs.join(", ")
         );
     }
     md.push('\n');
 }
 
-fn section_languages(md: &mut String, t: &Tables) {
+fn section_languages(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tables) {
     md.push_str("## Languages and scripts\n\nLanguage is identified (whatlang) on each document's content lines, boilerplate set aside; `und` means too short or unsure.\n\n");
     let d = &t.documents;
     let agg = d
@@ -511,13 +944,43 @@ fn section_languages(md: &mut String, t: &Tables) {
         .collect();
     let Ok(agg) = agg else { return };
     let total: f64 = f64s(&agg, "docs").iter().sum();
-    md.push_str(
-        "| language | script | documents | share | characters |\n|---|---|---:|---:|---:|\n",
-    );
     let lang = strs(&agg, "lang");
     let script = strs(&agg, "script");
     let docs = f64s(&agg, "docs");
     let chars = f64s(&agg, "chars");
+    let shown = agg.height().min(15);
+    if agg.height() > 1 {
+        let names: Vec<String> = (0..shown)
+            .map(|i| {
+                format!(
+                    "{} · {}",
+                    lang[i].as_deref().unwrap_or(""),
+                    script[i].as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        embed(
+            md,
+            charts,
+            "chart-languages.svg",
+            "Documents per language and script",
+            charts::bars(
+                "Languages: documents per language and script",
+                "documents with text",
+                "language · script",
+                &names,
+                &[charts::Series {
+                    name: "documents",
+                    values: docs[..shown].to_vec(),
+                }],
+                &|v| charts::tick(v.round()),
+                None,
+            ),
+        );
+    }
+    md.push_str(
+        "| language | script | documents | share | characters |\n|---|---|---:|---:|---:|\n",
+    );
     for i in 0..agg.height().min(25) {
         let _ = writeln!(
             md,
@@ -532,70 +995,59 @@ fn section_languages(md: &mut String, t: &Tables) {
     md.push('\n');
 }
 
-fn section_lengths(md: &mut String, t: &Tables) {
-    md.push_str("## Document length\n\nWords per document (normalised words; each Han/Kana character counts as a word), documents with text only.\n\n| words | documents | |\n|---|---:|---|\n");
+fn section_lengths(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tables) {
+    md.push_str("## Document length\n\nWords per document (normalised words; each Han/Kana character counts as a word), documents with text only.\n\n");
     let d = &t.documents;
     let words = f64s(d, "words");
     let status = strs(d, "status");
-    let edges = [
-        0.0,
-        10.0,
-        50.0,
-        100.0,
-        250.0,
-        500.0,
-        1000.0,
-        2500.0,
-        10000.0,
-        f64::MAX,
-    ];
-    let labels = [
-        "1–9",
-        "10–49",
-        "50–99",
-        "100–249",
-        "250–499",
-        "500–999",
-        "1,000–2,499",
-        "2,500–9,999",
-        "10,000+",
-    ];
-    let mut counts = [0usize; 9];
-    let mut lens = Vec::new();
-    for (w, s) in words.iter().zip(&status) {
-        if !matches!(s.as_deref(), Some("ok" | "invalid_utf8" | "oversized")) || *w < 1.0 {
-            continue;
-        }
-        lens.push(*w);
-        for b in 0..9 {
-            if *w >= edges[b].max(1.0) && *w < edges[b + 1] {
-                counts[b] += 1;
-            }
-        }
+    let mut lens: Vec<f64> = words
+        .iter()
+        .zip(&status)
+        .filter(|(w, s)| has_text(s.as_deref()) && **w >= 1.0)
+        .map(|(w, _)| *w)
+        .collect();
+    if lens.is_empty() {
+        md.push_str("No document has words.\n\n");
+        return;
     }
-    let max = *counts.iter().max().unwrap_or(&1) as f64;
-    for (label, c) in labels.iter().zip(counts) {
-        let _ = writeln!(
+    embed(
+        md,
+        charts,
+        "chart-lengths.svg",
+        "Document length distribution: documents per length bin, log scale",
+        charts::log_histogram(
+            "Document length (words per document, log scale)",
+            "words per document (log scale, 4 bins per power of ten)",
+            "documents",
+            &lens,
+        ),
+    );
+    lens.sort_by(f64::total_cmp);
+    let q = |p: f64| lens[((lens.len() - 1) as f64 * p).round() as usize];
+    let short = t.documents.column("content_words").ok().map(|_| {
+        let cw = f64s(d, "content_words");
+        let min = crate::clean::DEFAULT_MIN_WORDS as f64;
+        (0..d.height())
+            .filter(|&i| has_text(status[i].as_deref()) && cw[i] < min)
+            .count()
+    });
+    let _ = write!(
+        md,
+        "Median {} words; 10th percentile {}; 90th percentile {}; longest {}.",
+        q(0.5),
+        q(0.1),
+        q(0.9),
+        lens[lens.len() - 1]
+    );
+    if let Some(short) = short {
+        let _ = write!(
             md,
-            "| {} | {} | {} |",
-            label,
-            count(c as u64),
-            bar(c as f64, max, 30)
+            " {} documents have fewer than {} content words once boilerplate is stripped.",
+            count(short as u64),
+            crate::clean::DEFAULT_MIN_WORDS
         );
     }
-    if !lens.is_empty() {
-        lens.sort_by(f64::total_cmp);
-        let q = |p: f64| lens[((lens.len() - 1) as f64 * p).round() as usize];
-        let _ = writeln!(
-            md,
-            "\nMedian {} words; 10th percentile {}; 90th percentile {}; longest {}.",
-            q(0.5),
-            q(0.1),
-            q(0.9),
-            lens[lens.len() - 1]
-        );
-    }
-    md.push('\n');
+    md.push_str("\n\n");
 }
 
 /// Plain-language definitions of the repetition columns, in `GOPHER_THRESHOLDS` order.
@@ -615,23 +1067,24 @@ const REPETITION_DEFINITIONS: [&str; 13] = [
     "same for 10-grams",
 ];
 
-fn section_repetition(md: &mut String, t: &Tables) {
-    md.push_str("## Repetition inside documents\n\nThe Gopher (MassiveText) repetition metrics, stored as raw fractions in `documents.parquet`; thresholds are the Gopher paper's. A repeated headline or a scraped page that loops its content shows up here.\n\n| column | definition | Gopher threshold | documents above | mean |\n|---|---|---:|---:|---:|\n");
+fn section_repetition(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tables) {
+    md.push_str("## Repetition inside documents\n\nThe Gopher (MassiveText) repetition metrics, stored as raw fractions in `documents.parquet`; thresholds are the Gopher paper's (a document above any of them is one Gopher would drop). A repeated headline or a scraped page that loops its content shows up here.\n\n");
     let d = &t.documents;
-    let ids = strs(d, "doc_id");
-    let excerpt = strs(d, "excerpt");
-    let mut score = vec![0.0f64; d.height()];
+    let status = strs(d, "status");
+    let text_rows: Vec<usize> = (0..d.height())
+        .filter(|&i| has_text(status[i].as_deref()))
+        .collect();
     let n = d.height().max(1) as f64;
+    let mut rows = String::from("| column | definition | Gopher threshold | documents above | mean |\n|---|---|---:|---:|---:|\n");
+    let mut metrics = Vec::new();
+    let mut values: Vec<Vec<f64>> = Vec::new();
     for (j, (name, threshold)) in GOPHER_THRESHOLDS.iter().enumerate() {
         let v = f64s(d, name);
         let threshold = *threshold as f64;
         let above = v.iter().filter(|&&x| x > threshold).count();
         let mean = v.iter().sum::<f64>() / n;
-        for (s, x) in score.iter_mut().zip(&v) {
-            *s += (x / threshold).min(5.0);
-        }
         let _ = writeln!(
-            md,
+            rows,
             "| `{}` | {} | {:.2} | {} | {} |",
             name,
             REPETITION_DEFINITIONS[j],
@@ -639,25 +1092,84 @@ fn section_repetition(md: &mut String, t: &Tables) {
             count(above as u64),
             pct(mean)
         );
+        let mut sorted: Vec<f64> = text_rows.iter().map(|&i| v[i]).collect();
+        sorted.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            if sorted.is_empty() {
+                0.0
+            } else {
+                sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+            }
+        };
+        metrics.push(charts::Metric {
+            name: name.to_string(),
+            threshold,
+            p50: q(0.5),
+            p90: q(0.9),
+            max: sorted.last().copied().unwrap_or(0.0),
+            above,
+        });
+        values.push(v);
     }
-    let line = f64s(d, "dup_line_frac");
-    let para = f64s(d, "dup_para_char_frac");
-    let top2 = f64s(d, "top_2gram_char_frac");
-    let mut order: Vec<usize> = (0..d.height()).filter(|&i| score[i] > 0.0).collect();
-    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
-    if !order.is_empty() {
-        md.push_str("\nDocuments with the most repetition:\n\n| document | dup lines | dup paragraph chars | top 2-gram chars | begins |\n|---|---:|---:|---:|---|\n");
-        for &i in order.iter().take(10) {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} |",
-                cell(ids[i].as_deref().unwrap_or(""), 40),
-                pct(line[i]),
-                pct(para[i]),
-                pct(top2[i]),
-                text_cell(excerpt[i].as_deref().unwrap_or(""), 80)
-            );
+    if !text_rows.is_empty() {
+        embed(
+            md,
+            charts,
+            "chart-repetition.svg",
+            "Repetition metrics against their Gopher thresholds",
+            charts::thresholds(
+                "Repetition metrics against their Gopher thresholds",
+                &metrics,
+            ),
+        );
+    }
+    md.push_str(&rows);
+    // Worst first: each metric relative to its threshold, capped at 5×, summed (as the audit ranks them).
+    let mut score = vec![0.0f64; d.height()];
+    let mut over: Vec<Vec<&str>> = vec![Vec::new(); d.height()];
+    for ((name, threshold), v) in GOPHER_THRESHOLDS.iter().zip(&values) {
+        for i in 0..d.height() {
+            score[i] += (v[i] / *threshold as f64).min(5.0);
+            if v[i] > *threshold as f64 {
+                over[i].push(name);
+            }
         }
+    }
+    let ids = strs(d, "doc_id");
+    let excerpt = strs(d, "excerpt");
+    let examples = Examples::of(t);
+    let mut order: Vec<usize> = (0..d.height()).filter(|&i| !over[i].is_empty()).collect();
+    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    if order.is_empty() {
+        md.push_str("\nNo document is above a Gopher repetition threshold.\n\n");
+        return;
+    }
+    md.push_str("\nThe documents with the worst repetition (all metrics relative to their thresholds) and what they repeat:\n\n| document | above the threshold | repeated | times | begins |\n|---|---|---|---:|---|\n");
+    for &i in order.iter().take(5) {
+        let id = ids[i].clone().unwrap_or_default();
+        let shown: Vec<String> = over[i].iter().take(4).map(|m| format!("`{m}`")).collect();
+        let more = if over[i].len() > 4 {
+            format!(" +{}", over[i].len() - 4)
+        } else {
+            String::new()
+        };
+        let (repeated, times) = match examples.find("repetition", &id) {
+            Some(e) => (
+                format!("{} ({})", text_cell(&e.1, 120), e.3),
+                count(e.2 as u64),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {}{} | {} | {} | {} |",
+            cell(&id, 40),
+            shown.join(", "),
+            more,
+            repeated,
+            times,
+            text_cell(excerpt[i].as_deref().unwrap_or(""), 80)
+        );
     }
     md.push('\n');
 }
@@ -692,16 +1204,18 @@ fn section_problems(md: &mut String, t: &Tables) {
     md.push('\n');
 }
 
-fn section_parameters(md: &mut String, s: &Summary) {
+fn section_parameters(md: &mut String, t: &Tables, s: &Summary) {
     let p = &s.dedup_params;
     let _ = writeln!(
         md,
-        "## Parameters and files\n\n- Near duplicates: threshold {}, {} permutations, {}-word shingles ({}-character shingles for unspaced scripts), LSH {} × {}, verification `{}`, containment {}, keep `{}`.\n- Tables: `documents.parquet` (one row per record, input order), `clusters.parquet`, `pairs.parquet`, `boilerplate.parquet`; totals and timings in `summary.json`.\n",
-        p.threshold, p.num_perm, p.ngram, p.char_ngram, s.bands, s.rows, p.verify, if p.containment > 0.0 { p.containment.to_string() } else { "off".into() }, p.keep
+        "## Parameters and files\n\n- Near duplicates: threshold {}, {} permutations, {}-word shingles ({}-character shingles for unspaced scripts), LSH {} × {}, verification `{}`, containment {}, keep `{}`.\n- Tables: `documents.parquet` (one row per record, input order), `clusters.parquet`, `pairs.parquet`, `boilerplate.parquet`{}{}; totals and timings in `summary.json`. Charts are the `chart-*.svg` files beside this report; `chaff report DIR --html` writes the same report as one self-contained `report.html`.\n",
+        p.threshold, p.num_perm, p.ngram, p.char_ngram, s.bands, s.rows, p.verify, if p.containment > 0.0 { p.containment.to_string() } else { "off".into() }, p.keep,
+        if t.entities.is_some() { ", `entities.parquet`, `document_entities.parquet`" } else { "" },
+        if t.examples.is_some() { ", `examples.parquet` (the texts this report quotes)" } else { "" }
     );
 }
 
-fn section_entities(md: &mut String, t: &Tables) {
+fn section_entities(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tables) {
     let (Some(e), Some(de)) = (&t.entities, &t.document_entities) else {
         return;
     };
@@ -718,6 +1232,32 @@ fn section_entities(md: &mut String, t: &Tables) {
     let domains = strs(e, "top_domains");
     let named =
         |k: &str| matches!(k, "person" | "org" | "name" | "country") || !PATTERN_KINDS.contains(&k);
+    // The chart ranks by documents (the table below ranks by mentions).
+    let mut top: Vec<usize> = (0..e.height())
+        .filter(|&i| named(kind[i].as_deref().unwrap_or("")))
+        .collect();
+    top.sort_by(|&a, &b| docs[b].total_cmp(&docs[a]).then(a.cmp(&b)));
+    top.truncate(15);
+    embed(
+        md,
+        charts,
+        "chart-entities.svg",
+        "Top entities: documents mentioning each",
+        charts::bars(
+            "Top entities (names, organisations, places)",
+            "documents mentioning the entity",
+            "entity",
+            &top.iter()
+                .map(|&i| entity[i].clone().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            &[charts::Series {
+                name: "documents",
+                values: top.iter().map(|&i| docs[i]).collect(),
+            }],
+            &|v| charts::tick(v.round()),
+            None,
+        ),
+    );
     md.push_str("Top entities (names, organisations, places):\n\n| entity | kind | documents | share of docs | mentions | top domains |\n|---|---|---:|---:|---:|---|\n");
     let mut shown = 0;
     for i in 0..e.height() {
