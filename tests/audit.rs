@@ -319,7 +319,12 @@ fn output_is_identical_across_thread_counts() {
         "clusters.parquet",
         "pairs.parquet",
         "boilerplate.parquet",
+        "examples.parquet",
         "report.md",
+        "chart-lengths.svg",
+        "chart-clusters.svg",
+        "chart-entities.svg",
+        "chart-repetition.svg",
     ] {
         let a = std::fs::read(one.join(name)).unwrap();
         let b = std::fs::read(two.join(name)).unwrap();

@@ -72,9 +72,9 @@ pub fn section(
     let new = side(t, s);
     let _ = writeln!(
         md,
-        "## Changes since the baseline\n\nThis audit compared with the baseline audit in `{}` ({}: {} records, chaff {}). Shares are of each audit's own records; changes in shares are in percentage points (pt).\n",
-        cell(&b.label, 100).replace('`', ""),
-        cell(&b.summary.inputs.join(", "), 100).replace('`', ""),
+        "## Changes since the baseline\n\nThis audit compared with the baseline audit in {} ({}: {} records, chaff {}). Shares are of each audit's own records; changes in shares are in percentage points (pt).\n",
+        cell(&b.label, 100),
+        cell(&b.summary.inputs.join(", "), 100),
         count(old.f.n as u64),
         cell(&b.summary.chaff_version, 20)
     );

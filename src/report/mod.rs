@@ -455,7 +455,8 @@ fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
     md.push_str("\n\n");
 }
 
-/// A path as one shell word: quoted when it holds anything but safe characters.
+/// A path as one shell word inside a Markdown code span: quoted when it holds anything but
+/// safe characters; backticks and control characters (which a code span cannot hold) dropped.
 fn shell_word(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
@@ -463,8 +464,17 @@ fn shell_word(s: &str) -> String {
     {
         s.to_string()
     } else {
-        let inner = cell(s, 200).replace('\'', "'\\''");
-        format!("'{inner}'")
+        let inner: String = s
+            .chars()
+            .filter(|&c| {
+                c != '`'
+                    && !c.is_control()
+                    && !('\u{2066}'..='\u{2069}').contains(&c)
+                    && !('\u{202A}'..='\u{202E}').contains(&c)
+            })
+            .take(200)
+            .collect();
+        format!("'{}'", inner.replace('\'', "'\\''"))
     }
 }
 
@@ -576,8 +586,12 @@ fn largest_clusters(md: &mut String, t: &Tables) {
         .and_then(|m| m.list().ok().cloned());
     let mut order: Vec<usize> = (0..c.height()).collect();
     order.sort_by(|&a, &b| sizes[b].total_cmp(&sizes[a]).then(a.cmp(&b)));
-    let top = order.len().min(5);
-    let _ = writeln!(md, "### The {top} largest clusters\n");
+    match order.len() {
+        1 => md.push_str("### The largest cluster\n\n"),
+        k => {
+            let _ = writeln!(md, "### The {} largest clusters\n", k.min(5));
+        }
+    }
     for (rank, &i) in order.iter().take(5).enumerate() {
         let id = cid[i].clone().unwrap_or_default();
         // Where the members come from, most common first.
@@ -603,13 +617,13 @@ fn largest_clusters(md: &mut String, t: &Tables) {
         }
         let _ = writeln!(
             md,
-            "{}. **{} documents**, {} copies (lowest similarity to the representative {:.2}), from {}. Representative `{}` begins:\n",
+            "{}. **{} documents**, {} copies (lowest similarity to the representative {:.2}), from {}. Representative {} begins:\n",
             rank + 1,
             sizes[i],
             kind[i].as_deref().unwrap_or(""),
             minsim[i],
             listed.join(", "),
-            cell(&id, 60).replace('`', "")
+            cell(&id, 60)
         );
         let first = examples
             .find("cluster", &id)
@@ -659,10 +673,10 @@ fn near_pair_example(md: &mut String, t: &Tables) {
         .count();
     let _ = writeln!(
         md,
-        "### A near-duplicate pair, side by side\n\nThe least similar near-duplicate pair ({sim}): `{}` ({} words of content) and `{}` ({} words). {} of their words differ; the passages where they differ, with 8 words of context, words only in the first ~~struck through~~, words only in the second in **bold**:\n",
-        cell(&a.0, 60).replace('`', ""),
+        "### A near-duplicate pair, side by side\n\nThe least similar near-duplicate pair ({sim}): {} ({} words of content) and {} ({} words). {} of their words differ; the passages where they differ, with 8 words of context, words only in the first ~~struck through~~, words only in the second in **bold**:\n",
+        cell(&a.0, 60),
         count(wa.len() as u64),
-        cell(&b.0, 60).replace('`', ""),
+        cell(&b.0, 60),
         count(wb.len() as u64),
         count(changed as u64)
     );
