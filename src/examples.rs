@@ -87,13 +87,14 @@ pub fn pick_clusters(dedup: &DedupResult) -> Vec<u32> {
         .collect()
 }
 
-/// Documents with the worst repetition, worst first (ties: input order); only documents above a threshold.
+/// Documents with the worst repetition, worst first (ties: input order); documents that
+/// repeat nothing are left out.
 pub fn pick_repetitive(docs: &[DocScan]) -> Vec<u32> {
     let mut scored: Vec<(f64, u32)> = docs
         .iter()
         .enumerate()
-        .filter(|(_, d)| d.repetition.exceeded().next().is_some())
         .map(|(i, d)| (repetition_score(&d.repetition.values()), i as u32))
+        .filter(|(s, _)| *s > 0.0)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(TOP).map(|(_, i)| i).collect()

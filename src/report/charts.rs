@@ -103,6 +103,15 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     out
 }
 
+/// A tick or value label for a count axis: whole numbers only (a tick at 0.4 documents says nothing).
+pub fn count_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        tick(v)
+    } else {
+        String::new()
+    }
+}
+
 fn text(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
@@ -136,8 +145,9 @@ pub fn log_histogram(title: &str, x_desc: &str, y_desc: &str, values: &[f64]) ->
         let root = SVGBackend::with_string(&mut buf, (WIDTH, 420)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, text(22))
+            .caption(title, text(24))
             .margin(14)
+            .margin_right(34)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(
@@ -153,9 +163,9 @@ pub fn log_histogram(title: &str, x_desc: &str, y_desc: &str, values: &[f64]) ->
             .x_labels(12)
             .y_labels(6)
             .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
-            .label_style(text(15))
-            .axis_desc_style(text(16))
+            .y_label_formatter(&|v| count_tick(*v))
+            .label_style(text(17))
+            .axis_desc_style(text(17))
             .light_line_style(WHITE)
             .bold_line_style(LIGHT)
             .draw()?;
@@ -177,7 +187,7 @@ pub fn log_histogram(title: &str, x_desc: &str, y_desc: &str, values: &[f64]) ->
                     Text::new(
                         tick(c as f64),
                         ((edge(b) * edge(b + 1)).sqrt(), c as f64),
-                        text(14).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                        text(16).pos(Pos::new(HPos::Center, VPos::Bottom)),
                     )
                 }),
         )?;
@@ -200,8 +210,9 @@ pub fn log_log(title: &str, x_desc: &str, y_desc: &str, points: &[(f64, f64)]) -
         let root = SVGBackend::with_string(&mut buf, (WIDTH, 420)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, text(22))
+            .caption(title, text(24))
             .margin(14)
+            .margin_right(34)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(
@@ -219,9 +230,9 @@ pub fn log_log(title: &str, x_desc: &str, y_desc: &str, points: &[(f64, f64)]) -
             .x_labels(10)
             .y_labels(8)
             .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
-            .label_style(text(15))
-            .axis_desc_style(text(16))
+            .y_label_formatter(&|v| count_tick(*v))
+            .label_style(text(17))
+            .axis_desc_style(text(17))
             .light_line_style(WHITE)
             .bold_line_style(LIGHT)
             .draw()?;
@@ -236,7 +247,7 @@ pub fn log_log(title: &str, x_desc: &str, y_desc: &str, points: &[(f64, f64)]) -
                 + Text::new(
                     tick(p.1),
                     (9, 0),
-                    text(14).pos(Pos::new(HPos::Left, VPos::Center)),
+                    text(16).pos(Pos::new(HPos::Left, VPos::Center)),
                 )
         }))?;
         root.present()?;
@@ -284,7 +295,7 @@ pub fn bars(
         .max()
         .unwrap_or(4)
         .clamp(6, 30) as u32
-        * 9
+        * 10
         + 16;
     let colors = [BLUE, ORANGE, GREY];
     let mut buf = String::new();
@@ -295,8 +306,9 @@ pub fn bars(
         let (upper, lower) = root.split_vertically(height as i32 - legend_h);
         let total = SLOT * n as i32;
         let mut chart = ChartBuilder::on(&upper)
-            .caption(title, text(22))
+            .caption(title, text(24))
             .margin(14)
+            .margin_right(34)
             .x_label_area_size(50)
             .y_label_area_size(label_px)
             .build_cartesian_2d(0f64..xmax, 0..total)?;
@@ -311,8 +323,8 @@ pub fn bars(
             .x_label_formatter(&|v| fmt(*v))
             .disable_y_mesh()
             .set_all_tick_mark_size(0)
-            .label_style(text(15))
-            .axis_desc_style(text(16))
+            .label_style(text(17))
+            .axis_desc_style(text(17))
             .light_line_style(WHITE)
             .bold_line_style(LIGHT)
             .draw()?;
@@ -332,7 +344,7 @@ pub fn bars(
                     + Text::new(
                         fmt(v),
                         (5, 0),
-                        text(14).pos(Pos::new(HPos::Left, VPos::Center)),
+                        text(16).pos(Pos::new(HPos::Left, VPos::Center)),
                     )
             }))?;
         }
@@ -384,10 +396,11 @@ pub fn thresholds(title: &str, metrics: &[Metric]) -> Option<String> {
         let (upper, lower) = root.split_vertically(height as i32 - 3 * LEGEND_ROW);
         let total = SLOT * n as i32;
         let mut chart = ChartBuilder::on(&upper)
-            .caption(title, text(22))
+            .caption(title, text(24))
             .margin(14)
+            .margin_right(34)
             .x_label_area_size(50)
-            .y_label_area_size(250)
+            .y_label_area_size(290)
             .build_cartesian_2d(0f64..100.0, 0..total)?;
         chart
             .configure_mesh()
@@ -399,8 +412,8 @@ pub fn thresholds(title: &str, metrics: &[Metric]) -> Option<String> {
             .x_label_formatter(&|v| format!("{} %", tick(*v)))
             .disable_y_mesh()
             .set_all_tick_mark_size(0)
-            .label_style(text(14))
-            .axis_desc_style(text(16))
+            .label_style(text(16))
+            .axis_desc_style(text(17))
             .light_line_style(WHITE)
             .bold_line_style(LIGHT)
             .draw()?;
@@ -432,7 +445,7 @@ pub fn thresholds(title: &str, metrics: &[Metric]) -> Option<String> {
         }))?;
         legend(
             &lower,
-            264,
+            304,
             &[
                 (
                     "median to 90th percentile of the documents",
@@ -464,7 +477,7 @@ fn category_labels(
         root.draw(&Text::new(
             l.clone(),
             (x - 8, y),
-            text(15).pos(Pos::new(HPos::Right, VPos::Center)),
+            text(17).pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
     }
     Ok(())
@@ -497,7 +510,7 @@ fn legend(area: &DrawingArea<SVGBackend, Shift>, x: i32, items: &[(&str, Mark)])
         area.draw(&Text::new(
             name.to_string(),
             (x + 26, y),
-            text(15).pos(Pos::new(HPos::Left, VPos::Center)),
+            text(17).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
     Ok(())

@@ -22,10 +22,12 @@ code { font: 0.9em/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospac
 table { border-collapse: collapse; font-size: 0.92em; }
 th, td { border: 1px solid #d6d6d6; padding: 4px 8px; vertical-align: top; min-width: 4em; max-width: 36em; overflow-wrap: break-word; }
 th { background: #f4f6f8; }
+td code { overflow-wrap: normal; white-space: nowrap; }
+td[style*="right"], th[style*="right"] { white-space: nowrap; }
 tr:nth-child(even) td { background: #fafafa; }
 blockquote { margin: 0.4em 0 0.4em 0.6em; padding: 0.1em 0.8em; border-left: 3px solid #c8d3de; color: #333; }
-.chart { margin: 0.8em 0; }
-.chart svg { width: 100%; max-width: 880px; height: auto; display: block; }
+.chart { margin: 0.8em 0; overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.chart svg { width: 100%; min-width: 600px; max-width: 880px; height: auto; display: block; }
 del { color: #b3261e; }
 strong { color: #0b3d91; }
 del strong, strong del { color: inherit; }

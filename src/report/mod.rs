@@ -370,9 +370,9 @@ fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
         let top_line = top
             .map(|i| {
                 format!(
-                    "; the most widespread is “{}” in {} documents",
-                    line_md(example[i].as_deref().unwrap_or(""), 60),
-                    count(docs_col[i] as u64)
+                    "; the most widespread is “{}” in {}",
+                    format::isolate(line_md(example[i].as_deref().unwrap_or(""), 60)),
+                    plural(docs_col[i] as u64, "document", "documents")
                 )
             })
             .unwrap_or_default();
@@ -396,9 +396,10 @@ fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
         ));
     }
     sentences.push(format!(
-        "{} ({}) at least one Gopher repetition threshold (a page that repeats its own lines or phrases).",
-        plural(f.repetitive as u64, "document exceeds", "documents exceed"),
-        pct(f.repetitive as f64 / f.n.max(1) as f64)
+        "{} ({}) {} at least one Gopher repetition threshold (a page that repeats its own lines or phrases).",
+        plural(f.repetitive as u64, "document", "documents"),
+        pct(f.repetitive as f64 / f.n.max(1) as f64),
+        if f.repetitive == 1 { "exceeds" } else { "exceed" }
     ));
     let inputs = s
         .inputs
@@ -435,7 +436,14 @@ fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
             1 => format!(" ({})", why[0]),
             k => format!(" ({} and {})", why[..k - 1].join(", "), why[k - 1]),
         };
-        sentences.push(format!(
+        if removed_docs == 0 {
+            sentences.push(format!(
+                "**`chaff clean` would remove no record**; it would strip {} characters of boilerplate lines from the {} it keeps.",
+                count(p.stripped_chars),
+                plural(p.kept_documents as u64, "record", "records")
+            ));
+        } else {
+            sentences.push(format!(
             "**`chaff clean` would remove {}**{}, {} of the input bytes ({}), and strip {} characters of boilerplate lines from the {} it keeps ({}).",
             plural(removed_docs as u64, "record", "records"),
             why,
@@ -445,6 +453,7 @@ fn section_summary(md: &mut String, t: &Tables, s: &Summary, f: &Facts) {
             plural(p.kept_documents as u64, "record", "records"),
             bytes(p.kept_bytes)
         ));
+        }
     }
     sentences.push(format!(
         "To write that training-ready copy (duplicates dropped keeping each cluster's representative, boilerplate lines stripped, documents under {} content words dropped): `chaff clean {} -o cleaned.jsonl.zst`.",
@@ -987,7 +996,7 @@ fn section_languages(md: &mut String, charts: &mut Vec<(String, String)>, t: &Ta
                     name: "documents",
                     values: docs[..shown].to_vec(),
                 }],
-                &|v| charts::tick(v.round()),
+                &charts::count_tick,
                 None,
             ),
         );
@@ -1152,13 +1161,19 @@ fn section_repetition(md: &mut String, charts: &mut Vec<(String, String)>, t: &T
     let ids = strs(d, "doc_id");
     let excerpt = strs(d, "excerpt");
     let examples = Examples::of(t);
-    let mut order: Vec<usize> = (0..d.height()).filter(|&i| !over[i].is_empty()).collect();
+    let mut order: Vec<usize> = (0..d.height()).filter(|&i| score[i] > 0.0).collect();
     order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    let above = over.iter().filter(|o| !o.is_empty()).count();
+    let _ = writeln!(
+        md,
+        "\n{} above at least one threshold.\n",
+        plural(above as u64, "document is", "documents are")
+    );
     if order.is_empty() {
-        md.push_str("\nNo document is above a Gopher repetition threshold.\n\n");
+        md.push('\n');
         return;
     }
-    md.push_str("\nThe documents with the worst repetition (all metrics relative to their thresholds) and what they repeat:\n\n| document | above the threshold | repeated | times | begins |\n|---|---|---|---:|---|\n");
+    md.push_str("The documents with the most repetition (each metric relative to its threshold, capped at 5×, summed) and what they repeat most — a line, or else the longest word n-gram that recurs:\n\n| document | above the threshold | repeated | times | begins |\n|---|---|---|---:|---|\n");
     for &i in order.iter().take(5) {
         let id = ids[i].clone().unwrap_or_default();
         let shown: Vec<String> = over[i].iter().take(4).map(|m| format!("`{m}`")).collect();
@@ -1178,7 +1193,11 @@ fn section_repetition(md: &mut String, charts: &mut Vec<(String, String)>, t: &T
             md,
             "| {} | {}{} | {} | {} | {} |",
             cell(&id, 40),
-            shown.join(", "),
+            if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            },
             more,
             repeated,
             times,
@@ -1268,7 +1287,7 @@ fn section_entities(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tab
                 name: "documents",
                 values: top.iter().map(|&i| docs[i]).collect(),
             }],
-            &|v| charts::tick(v.round()),
+            &charts::count_tick,
             None,
         ),
     );
