@@ -220,13 +220,13 @@ fn facts(t: &Tables) -> Facts {
     let docs = &t.documents;
     let status = strs(docs, "status");
     let kind = strs(docs, "duplicate_kind");
-    let repetitive = (0..docs.height())
-        .filter(|&i| {
-            GOPHER_THRESHOLDS
-                .iter()
-                .any(|(name, th)| docs.column(name).is_ok() && f64s_at(docs, name, i) > *th as f64)
-        })
-        .count();
+    let mut above = vec![false; docs.height()];
+    for (name, th) in GOPHER_THRESHOLDS {
+        for (a, v) in above.iter_mut().zip(f64s(docs, name)) {
+            *a |= v > th as f64;
+        }
+    }
+    let repetitive = above.iter().filter(|&&a| a).count();
     Facts {
         n: docs.height(),
         with_text: status.iter().filter(|s| has_text(s.as_deref())).count(),
@@ -240,14 +240,6 @@ fn facts(t: &Tables) -> Facts {
         repetitive,
         largest_cluster: f64s(&t.clusters, "size").into_iter().fold(0.0, f64::max),
     }
-}
-
-fn f64s_at(df: &DataFrame, name: &str, i: usize) -> f64 {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.get(i).ok())
-        .and_then(|v| v.extract::<f64>())
-        .unwrap_or(0.0)
 }
 
 /// A baseline audit to compare with: its tables, summary and how to name it.
@@ -879,7 +871,18 @@ fn section_origins(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tabl
         count(distinct.len() as u64)
     );
     let shown: Vec<&(&str, Row)> = order.iter().take(20).collect();
-    let names: Vec<String> = shown.iter().map(|(o, _)| o.to_string()).collect();
+    // With URLs known for some documents only, the others are grouped by file: say so.
+    let domains: std::collections::HashSet<String> =
+        strs(d, "domain").into_iter().flatten().collect();
+    let shown_name = |o: &str| -> String {
+        if has_domains && !domains.contains(o) {
+            let file = o.rsplit('/').next().unwrap_or(o);
+            format!("no URL: {file}")
+        } else {
+            o.to_string()
+        }
+    };
+    let names: Vec<String> = shown.iter().map(|(o, _)| shown_name(o)).collect();
     let dup_rate: Vec<f64> = shown
         .iter()
         .map(|(_, r)| 100.0 * r.dups as f64 / r.docs.max(1) as f64)
@@ -934,7 +937,7 @@ fn section_origins(md: &mut String, charts: &mut Vec<(String, String)>, t: &Tabl
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            cell(o, 50),
+            cell(&names[k], 50),
             count(r.docs as u64),
             bytes(r.bytes as u64),
             pct(dup_rate[k] / 100.0),
@@ -1183,6 +1186,11 @@ fn section_repetition(md: &mut String, charts: &mut Vec<(String, String)>, t: &T
             String::new()
         };
         let (repeated, times) = match examples.find("repetition", &id) {
+            // An n-gram is in normalised words (digits already 0): no personal data is left
+            // to mask, and masking would mistake "000 000 000" for a phone number.
+            Some(e) if e.3 != "line" => {
+                (format!("{} ({})", cell(&e.1, 120), e.3), count(e.2 as u64))
+            }
             Some(e) => (
                 format!("{} ({})", text_cell(&e.1, 120), e.3),
                 count(e.2 as u64),
