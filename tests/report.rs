@@ -241,6 +241,26 @@ fn rerendering_is_byte_identical_and_removes_stale_charts() {
     std::fs::write(out.join("chart-baseline.svg"), "<svg/>").unwrap();
     chaff_ok(&["report", out.to_str().unwrap(), "-q"], 0);
     assert!(!out.join("chart-baseline.svg").exists());
+    // An audit folder from before the clean preview and the examples table still renders:
+    // no removal sentence, the command, and the near pair pointed to instead of shown.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("**`chaff clean` would remove 77 records**"),
+        "{md}"
+    );
+    let path = out.join("summary.json");
+    let mut summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    summary.as_object_mut().unwrap().remove("clean_preview");
+    std::fs::write(&path, serde_json::to_vec_pretty(&summary).unwrap()).unwrap();
+    std::fs::remove_file(out.join("examples.parquet")).unwrap();
+    chaff_ok(&["report", out.to_str().unwrap(), "--html", "-q"], 0);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("would remove"));
+    assert!(md.contains("datasets/en-bbc -o cleaned.jsonl.zst`"), "{md}");
+    assert!(md.contains("near-duplicate pairs are listed in `pairs.parquet`"));
+    assert!(md.contains("### The 5 largest clusters"));
+    check_tables(&md);
 }
 
 /// A JSONL record.

@@ -297,7 +297,7 @@ fn boilerplate_lines(md: &mut String, old: &Tables, new: &Tables) {
         .collect();
     let _ = writeln!(
         md,
-        "Boilerplate lines: {} are new in this audit and {} of the baseline's are gone (lines compared by their normalised text). The most widespread of each:\n",
+        "Boilerplate lines (compared by their normalised text): {} new in this audit, {} of the baseline's gone. The most widespread of each:\n",
         count(b.iter().filter(|r| !in_a.contains_key(r.0.as_str())).count() as u64),
         count(a.iter().filter(|r| !in_b.contains_key(r.0.as_str())).count() as u64)
     );
@@ -355,7 +355,7 @@ fn entities(md: &mut String, old: &Tables, new: &Tables) {
         .enumerate()
         .map(|(i, r)| ((r.0.as_str(), r.1.as_str()), (i + 1, r.2)))
         .collect();
-    md.push_str("Top entities now and where they ranked in the baseline (share of records mentioning them):\n\n| entity | kind | rank | baseline rank | share | baseline share |\n|---|---|---:|---:|---:|---:|\n");
+    md.push_str("Top entities now and where they ranked in the baseline (ranked by mentions; share: records mentioning them):\n\n| entity | kind | rank | baseline rank | share | baseline share |\n|---|---|---:|---:|---:|---:|\n");
     let (na, nb) = (
         old.documents.height().max(1) as f64,
         new.documents.height().max(1) as f64,
