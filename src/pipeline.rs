@@ -288,7 +288,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let mut report_examples = Vec::new();
     if settings.stats && settings.corpus_boilerplate {
         let t = Instant::now();
-        report_examples = crate::examples::collect(&loader, &docs, &repeated, &dedup)?;
+        report_examples = crate::examples::collect(loader, &docs, &repeated, &dedup)?;
         timings.push(("examples", t.elapsed().as_secs_f64()));
     }
 

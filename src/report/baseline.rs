@@ -49,6 +49,16 @@ fn signed_count(d: i64) -> String {
     }
 }
 
+/// A relative change with a typographic minus, like the other change columns: "+12.5 %", "−74.6 %".
+fn percent_change(d: f64) -> String {
+    let p = d * 100.0;
+    if p < 0.0 {
+        format!("−{:.1} %", -p)
+    } else {
+        format!("+{p:.1} %")
+    }
+}
+
 fn points(d: f64) -> String {
     let p = d * 100.0;
     if p.abs() < 0.05 {
@@ -112,10 +122,7 @@ pub fn section(
         if old.s.input_bytes == 0 {
             String::new()
         } else {
-            format!(
-                "{:+.1} %",
-                100.0 * (new.s.input_bytes as f64 / old.s.input_bytes as f64 - 1.0)
-            )
+            percent_change(new.s.input_bytes as f64 / old.s.input_bytes as f64 - 1.0)
         }
     );
     row_count(
