@@ -7,6 +7,7 @@
 
 mod decompress;
 mod discover;
+mod json_array;
 mod jsonl;
 mod parquet;
 mod text;
