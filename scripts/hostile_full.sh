@@ -12,5 +12,5 @@ export CHAFF_HOSTILE_TIME=1
 shift || true
 cargo build --release --quiet
 echo "scale $CHAFF_HOSTILE_SCALE, $(nproc) cores, release build"
-cargo test --release --quiet --test hostile -- --test-threads 1 --nocapture "$@" 2>&1 |
-    grep -E "^HOSTILE|^test |test result|panicked|FAILED" || true
+cargo test --release --test hostile -- --test-threads 1 --nocapture "$@" 2>&1 |
+    grep -E "HOSTILE|^test |test result|panicked|FAILED" || true

@@ -146,13 +146,16 @@ fn huge_single_line_is_flagged_oversized_and_not_loaded() {
             .unwrap();
     }
     let out = dir.with_extension("out");
-    let (o, peak) = chaff_with_peak_rss(&[
-        "dedup",
-        path.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (o, peak) = run(
+        "huge line",
+        &[
+            "dedup",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
     assert_eq!(
         o.status.code(),
         Some(0),
