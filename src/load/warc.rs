@@ -300,7 +300,11 @@ fn decode_entities(s: &str, out: &mut String) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let semi = after[..after.len().min(12)].find(';');
+        // Look for the `;` in the first 12 bytes; searching bytes, not slicing the str,
+        // because byte 12 may fall inside a multi-byte character (`&العربية`).
+        let semi = after.as_bytes()[..after.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = semi.and_then(|j| {
             let name = &after[1..j];
             let c = match name {
@@ -342,6 +346,16 @@ mod tests {
     fn html_is_flattened() {
         let t = html_to_text("<html><head><style>p{}</style><script>var x=1;</script></head><body><h1>Title</h1><p>One &amp; two&#33;</p><p>Three</p></body></html>");
         assert_eq!(t, "Title\n\nOne & two!\n\nThree");
+    }
+
+    #[test]
+    fn ampersand_before_multibyte_text_is_kept() {
+        // Found by fuzzing (tests/fuzz-regressions/warc-entity-boundary): a panic.
+        assert_eq!(
+            html_to_text("<p>أخبار &العربية اليوم</p>"),
+            "أخبار &العربية اليوم"
+        );
+        assert_eq!(html_to_text("a &#x41;&eacute€;"), "a A&eacute€;");
     }
 
     #[test]
