@@ -776,3 +776,81 @@ fn report_on_a_broken_folder_is_an_error_not_a_crash() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("reading the tables"));
     assert_eq!(std::fs::read(out.join("report.md")).unwrap(), before);
 }
+
+#[test]
+fn fuzz_crashers_are_rows_not_crashes() {
+    // Every input the fuzzers (fuzz/, scripts/fuzz.sh) found a crash with, fed to chaff as
+    // the format its target reads: named `<target>-<what>`.
+    let dir = scratch("hostile-fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("tests/fuzz-regressions")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let ext = match name.split('-').next().unwrap() {
+            "warc" => "warc",
+            "jsonl" => "jsonl",
+            _ => "txt",
+        };
+        let input = dir.join(format!("{name}.{ext}"));
+        std::fs::copy(&path, &input).unwrap();
+        let out = dir.join(format!("{name}.out"));
+        let (o, _) = run(
+            &name,
+            &[
+                "audit",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "-q",
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(1)) && !err.contains("panicked"),
+            "{name}: exit {:?}\n{err}",
+            o.status.code()
+        );
+        let rows = doc_rows(&out);
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter().all(|r| !r.err().contains("internal error")),
+            "{name}: {rows:?}"
+        );
+        n += 1;
+    }
+    assert!(n >= 1, "no regression inputs found");
+}
+
+#[test]
+fn memory_limit_stops_early_with_exit_4() {
+    // A limit below what chaff needs to start: the first check (after the first block)
+    // stops the run with exit status 4 and says why, before the rest is read.
+    let dir = scratch("hostile-memlimit");
+    let input = root().join("datasets/en-bbc");
+    for cmd in ["audit", "dedup"] {
+        let out = dir.join(cmd);
+        let (o, _) = run(
+            "memory limit",
+            &[
+                cmd,
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "-q",
+                "--memory-limit",
+                "20M",
+            ],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(4), "{cmd}: {err}");
+        assert!(err.contains("above --memory-limit 20 MB"), "{err}");
+        assert!(!out.join("documents.parquet").exists());
+    }
+    let o = chaff(&[
+        "audit",
+        input.to_str().unwrap(),
+        "--memory-limit",
+        "12 parsecs",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}

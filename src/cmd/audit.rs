@@ -70,6 +70,7 @@ pub fn settings(
         detect_language,
         entities: None,
         quiet,
+        memory: crate::memory::MemoryGuard::new(input.memory_limit),
     })
 }
 
