@@ -237,11 +237,14 @@ pub fn html_to_text(html: &str) -> String {
                 i = skip_to("-->");
                 continue;
             }
-            let end = match rest.find('>') {
-                Some(j) => i + j + 1,
-                None => bytes.len(),
+            // A tag cut off by the end of the text (a truncated record) runs to the end; the
+            // name is read up to the `>` or the end, never one byte before the end, which
+            // can be inside a multi-byte character.
+            let (tag_end, end) = match rest.find('>') {
+                Some(j) => (i + j, i + j + 1),
+                None => (bytes.len(), bytes.len()),
             };
-            let tag = lower[i + 1..end.saturating_sub(1).max(i + 1)].trim_start_matches('/');
+            let tag = lower[i + 1..tag_end.max(i + 1)].trim_start_matches('/');
             let name: String = tag
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
@@ -356,6 +359,8 @@ mod tests {
             "أخبار &العربية اليوم"
         );
         assert_eq!(html_to_text("a &#x41;&eacute€;"), "a A&eacute€;");
+        // Found by fuzzing (warc-unclosed-tag): a tag cut off by the end of the text.
+        assert_eq!(html_to_text("<html><p>نص</p><a title=\"مرحبا"), "نص");
     }
 
     #[test]
