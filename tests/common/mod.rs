@@ -202,7 +202,10 @@ pub fn assert_same_outputs(a: &Path, b: &Path) {
 }
 
 /// Output files chaff may leave under their final names.
-pub const FINAL_NAMES: [&str; 8] = [
+pub const FINAL_NAMES: [&str; 11] = [
+    "removed.parquet",
+    "clean_summary.json",
+    "clean_report.md",
     "documents.parquet",
     "clusters.parquet",
     "pairs.parquet",
@@ -233,6 +236,7 @@ pub fn assert_only_complete_outputs(dir: &Path, extra_names: &[&str]) -> Vec<Str
                 known(base) || base == "probe",
                 "temp file {name} for an unknown output"
             );
+            let pid = pid.strip_suffix(".spool").unwrap_or(pid);
             assert!(pid.parse::<u32>().is_ok(), "temp file {name}");
             temps.push(name);
             continue;
