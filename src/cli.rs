@@ -37,6 +37,10 @@ pub struct InputArgs {
     /// Exit with status 3 when any record is not `ok` (empty, malformed, unreadable, ...).
     #[arg(long)]
     pub strict: bool,
+    /// Stop (exit status 4) when chaff's resident memory passes this: a size (`8G`,
+    /// `512M`), a share of physical memory (`80%`), or 0 for no limit.
+    #[arg(long, default_value = "80%", value_parser = crate::memory::parse_limit)]
+    pub memory_limit: u64,
 }
 
 impl InputArgs {

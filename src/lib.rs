@@ -17,6 +17,7 @@ pub mod frames;
 pub mod lang;
 pub mod load;
 pub mod lsh;
+pub mod memory;
 pub mod minhash;
 pub mod normalise;
 pub mod pipeline;

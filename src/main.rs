@@ -1,6 +1,6 @@
 //! chaff command line: parses arguments and dispatches to a subcommand.
 
-use chaff::cmd::{self, OutputError, EXIT_OUTPUT, EXIT_USAGE};
+use chaff::cmd::{self, OutputError, EXIT_MEMORY, EXIT_OUTPUT, EXIT_USAGE};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -51,6 +51,11 @@ fn main() -> ExitCode {
             eprintln!("chaff: {e:#}");
             if e.downcast_ref::<OutputError>().is_some() {
                 ExitCode::from(EXIT_OUTPUT)
+            } else if e
+                .downcast_ref::<chaff::memory::MemoryLimitError>()
+                .is_some()
+            {
+                ExitCode::from(EXIT_MEMORY)
             } else {
                 ExitCode::from(EXIT_USAGE)
             }

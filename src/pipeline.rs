@@ -7,6 +7,7 @@ use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
 use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
+use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
 use crate::normalise::normalise_into;
 use crate::progress::{stage, Progress};
@@ -43,6 +44,8 @@ pub struct Settings {
     pub entities: Option<EntityExtractor>,
     /// Hide progress bars.
     pub quiet: bool,
+    /// Stops the run when resident memory passes `--memory-limit`.
+    pub memory: MemoryGuard,
 }
 
 /// What the content pass learns about one document.
@@ -145,12 +148,13 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let rules = &settings.rules;
     let signer = MinHasher::new(settings.dedup.num_perm, settings.dedup.seed);
     let k = settings.dedup.num_perm;
+    let mut corpus_entities = CorpusEntities::new(CorpusParams::default());
     let (docs, content, signatures, repeated, marker_lines, doc_ids) =
         if settings.corpus_boilerplate {
             let t = Instant::now();
-            let docs: Vec<DocScan> = pass(loader, settings.quiet, "scan", |_, rec| {
+            let docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
                 analyse::scan(&rec, rules, settings.stats)
-            });
+            })?;
             timings.push(("scan", t.elapsed().as_secs_f64()));
 
             let t = Instant::now();
@@ -184,19 +188,29 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
                         settings,
                     )
                 });
-                for (c, sig) in results {
+                for (mut c, sig) in results {
                     if offset < docs.len() {
                         signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
+                    }
+                    // Count entity candidates now, in input order as before, so their example
+                    // texts are dropped block by block instead of held for the whole corpus.
+                    if let Some(e) = c.entities.as_mut() {
+                        corpus_entities.observe(e);
+                        e.strip_texts();
                     }
                     content.push(c);
                     offset += 1;
                 }
+                let read = counters.bytes_read.load(Ordering::Relaxed);
                 progress.update(
-                    counters.bytes_read.load(Ordering::Relaxed),
+                    read,
                     counters.files_done.load(Ordering::Relaxed),
                     loader.files().len(),
                     offset,
                 );
+                settings
+                    .memory
+                    .check("content", offset, read, loader.total_bytes())?;
             }
             progress.finish();
             timings.push(("content", t.elapsed().as_secs_f64()));
@@ -205,13 +219,13 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
             let t = Instant::now();
             let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
-            let results = pass(loader, settings.quiet, "dedup", |_, rec| {
+            let results = pass(loader, settings, "dedup", |_, rec| {
                 let mut normalised = String::new();
                 let scan =
                     analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
                 let (c, sig) = sign_scanned(&scan, &normalised, &signer, settings);
                 (scan, c, sig)
-            });
+            })?;
             let mut docs = Vec::with_capacity(results.len());
             let mut content = Vec::with_capacity(results.len());
             let mut signatures = Vec::with_capacity(results.len() * k);
@@ -255,6 +269,8 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     drop(signatures);
     spinner.finish_and_clear();
     timings.push(("dedup", t.elapsed().as_secs_f64()));
+    let (n, total) = (docs.len(), loader.total_bytes());
+    settings.memory.check("clustering", n, total, total)?;
 
     // Now that reposts are clustered, keep only repeated lines that span distinct stories.
     let t = Instant::now();
@@ -296,13 +312,6 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     if settings.entities.is_some() {
         let t = Instant::now();
         let spinner = stage(settings.quiet, "counting entities");
-        let mut corpus_entities = CorpusEntities::new(CorpusParams::default());
-        for c in content.iter_mut() {
-            if let Some(e) = c.entities.as_mut() {
-                corpus_entities.observe(e);
-                e.strip_texts();
-            }
-        }
         let resolver = corpus_entities.finish();
         mentions = content
             .iter_mut()
@@ -407,28 +416,34 @@ fn example_sources(
     Ok(wanted)
 }
 
-/// One pass over the input with a progress bar, mapping every record in parallel.
+/// One pass over the input with a progress bar, mapping every record in parallel;
+/// stops when memory passes `--memory-limit`.
 fn pass<T: Send>(
     loader: &Loader,
-    quiet: bool,
+    settings: &Settings,
     label: &str,
     f: impl Fn(usize, Record) -> T + Sync + Send,
-) -> Vec<T> {
-    let progress = Progress::new(quiet, label, loader.total_bytes());
+) -> anyhow::Result<Vec<T>> {
+    let progress = Progress::new(settings.quiet, label, loader.total_bytes());
     let counters = loader.counters();
     let mut out = Vec::new();
     for block in loader.blocks() {
         let base = out.len();
         out.extend(loader.process(block, |i, rec| f(base + i, rec)));
+        let read = counters.bytes_read.load(Ordering::Relaxed);
         progress.update(
-            counters.bytes_read.load(Ordering::Relaxed),
+            read,
             counters.files_done.load(Ordering::Relaxed),
             loader.files().len(),
             out.len(),
         );
+        // Dropping the receiver ends the reader thread: nothing more is read.
+        settings
+            .memory
+            .check(label, out.len(), read, loader.total_bytes())?;
     }
     progress.finish();
-    out
+    Ok(out)
 }
 
 /// Content pass for one record: strips boilerplate, detects language, signs the shingles.

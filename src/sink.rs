@@ -60,8 +60,35 @@ pub fn prepare_dir(dir: &Path) -> io::Result<()> {
         ));
     }
     fs::create_dir_all(dir)?;
+    remove_stale_temps(dir);
     // Prove the directory is writable before hours of work, not after.
     let probe = temp_path(&dir.join("probe"));
     File::create(&probe)?;
     fs::remove_file(&probe)
+}
+
+/// Removes temp files that killed runs left behind (`.<name>.tmp-<pid>` whose process is
+/// gone), so crashed runs do not pile up half-written tables. A temp file of a process
+/// that is still running — another chaff writing here — is left alone. Needs /proc to
+/// tell; elsewhere nothing is removed.
+fn remove_stale_temps(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let pid = name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }

@@ -286,60 +286,38 @@ fn broken_inputs_are_rows_not_crashes() {
 }
 
 #[test]
-fn output_is_identical_across_thread_counts() {
+fn output_is_identical_across_thread_counts_and_runs() {
+    // Every file of the folder (all Parquet bytes, report.md; summary.json without its
+    // timings) is the same for --threads 1, --threads 2 and a second --threads 2 run.
     let input = root().join("datasets/fr-gilets-jaunes");
-    let one = scratch("threads1");
-    let two = scratch("threads2");
-    chaff_ok(
-        &[
-            "audit",
-            input.to_str().unwrap(),
-            "-o",
-            one.to_str().unwrap(),
-            "-q",
-            "--threads",
-            "1",
-        ],
-        0,
-    );
-    chaff_ok(
-        &[
-            "audit",
-            input.to_str().unwrap(),
-            "-o",
-            two.to_str().unwrap(),
-            "-q",
-            "--threads",
-            "2",
-        ],
-        0,
-    );
-    for name in [
-        "documents.parquet",
-        "clusters.parquet",
-        "pairs.parquet",
-        "boilerplate.parquet",
-        "examples.parquet",
-        "report.md",
-        "chart-lengths.svg",
-        "chart-clusters.svg",
-        "chart-entities.svg",
-        "chart-repetition.svg",
-    ] {
-        let a = std::fs::read(one.join(name)).unwrap();
-        let b = std::fs::read(two.join(name)).unwrap();
-        assert!(a == b, "{name} differs between --threads 1 and 2");
-    }
-    let strip = |p: &std::path::Path| {
-        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
-        v.as_object_mut().unwrap().remove("timings");
-        v.as_object_mut().unwrap().remove("inputs");
-        v
-    };
-    assert_eq!(
-        strip(&one.join("summary.json")),
-        strip(&two.join("summary.json"))
-    );
+    let runs = [
+        ("threads1", "1"),
+        ("threads2", "2"),
+        ("threads2-again", "2"),
+    ];
+    let dirs: Vec<_> = runs
+        .iter()
+        .map(|(name, threads)| {
+            let dir = scratch(name);
+            chaff_ok(
+                &[
+                    "audit",
+                    input.to_str().unwrap(),
+                    "-o",
+                    dir.to_str().unwrap(),
+                    "-q",
+                    "--threads",
+                    threads,
+                ],
+                0,
+            );
+            dir
+        })
+        .collect();
+    assert!(dirs[0].join("entities.parquet").exists());
+    assert!(dirs[0].join("chart-lengths.svg").exists());
+    assert_same_outputs(&dirs[0], &dirs[1]);
+    assert_same_outputs(&dirs[1], &dirs[2]);
 }
 
 #[test]

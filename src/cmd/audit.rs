@@ -71,6 +71,7 @@ pub fn settings(
         detect_language,
         entities: None,
         quiet,
+        memory: crate::memory::MemoryGuard::new(input.memory_limit),
     })
 }
 
@@ -81,6 +82,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| args.input.default_output());
     check_output(&out, &args.input.inputs)?;
+    // Prove the output folder is writable before the work, not after it (exit code 2).
+    prepare_dir(&out).map_err(|e| output_err(&out, e))?;
     let mut settings = settings(
         &args.input,
         &args.dedup,

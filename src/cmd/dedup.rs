@@ -55,6 +55,8 @@ const DEDUP_COLUMNS: [&str; 11] = [
 /// Runs `chaff dedup`; returns the exit status.
 pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
     check_output(&args.output, &args.input.inputs)?;
+    // Prove the output folder is writable before the work, not after it (exit code 2).
+    prepare_dir(&args.output).map_err(|e| output_err(&args.output, e))?;
     let mut settings = super::audit::settings(
         &args.input,
         &args.dedup,
@@ -66,7 +68,6 @@ pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
     settings.corpus_boilerplate = args.corpus_boilerplate;
     let corpus = pipeline::run(&settings)?;
     let out = &args.output;
-    prepare_dir(out).map_err(|e| output_err(out, e))?;
     let mut documents = crate::frames::documents(&corpus)?.select(DEDUP_COLUMNS)?;
     let mut clusters = crate::frames::clusters(&corpus)?;
     let mut pairs = crate::frames::pairs(&corpus)?;

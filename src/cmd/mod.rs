@@ -30,6 +30,8 @@ pub const EXIT_USAGE: u8 = 1;
 pub const EXIT_OUTPUT: u8 = 2;
 /// `--strict` and some records were not `ok`.
 pub const EXIT_STRICT: u8 = 3;
+/// Stopped because memory passed `--memory-limit`.
+pub const EXIT_MEMORY: u8 = 4;
 
 /// Refuses an output folder that is an input file, an input folder or inside one.
 pub fn check_output(out: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {

@@ -66,10 +66,34 @@ pub(crate) fn read(
     opts: &LoadOptions,
     sink: &mut BlockSink,
 ) -> io::Result<bool> {
+    let mut consumed: u64 = 0;
+    let head = (|| {
+        // Editors on Windows start files with a byte-order mark; it is not part of the first record.
+        if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+            consumed += 3;
+        }
+        array_start(file, &mut *reader)
+    })();
+    match head {
+        Ok(Some(at)) => {
+            reader.consume(at);
+            return super::json_array::read(index, file, &mut *reader, opts, sink);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let msg = describe_error(file, &e, consumed);
+            return Ok(sink.push_ready(Record::problem(
+                format!("{}:1", file.display),
+                Status::Unreadable,
+                msg,
+                0,
+            )));
+        }
+    }
     let mut buf = Vec::with_capacity(64 << 10);
     let mut line_no: u64 = 0;
     let mut records: u64 = 0;
-    let mut consumed: u64 = 0;
     loop {
         let line = match next_line(&mut *reader, &mut buf, opts.max_doc_bytes, &mut consumed) {
             Ok(Some(l)) => l,
@@ -106,9 +130,6 @@ pub(crate) fn read(
         if trimmed.is_empty() {
             continue;
         }
-        if records == 0 && trimmed[0] == b'[' {
-            return read_array(index, file, &mut *reader, buf, opts, sink);
-        }
         records += 1;
         if !sink.push_json(index, line_no, trimmed) {
             return Ok(false);
@@ -125,57 +146,25 @@ pub(crate) fn read(
     Ok(true)
 }
 
-/// A `.json` file holding one array of objects: each element is a record numbered from 1.
-fn read_array(
-    index: u32,
-    file: &InputFile,
-    reader: &mut dyn BufRead,
-    mut buf: Vec<u8>,
-    opts: &LoadOptions,
-    sink: &mut BlockSink,
-) -> io::Result<bool> {
-    buf.push(b'\n');
-    if let Err(e) = reader.read_to_end(&mut buf) {
-        let msg = describe_error(file, &e, buf.len() as u64);
-        return Ok(sink.push_ready(Record::problem(
-            format!("{}:1", file.display),
-            Status::Unreadable,
-            msg,
-            buf.len() as u64,
-        )));
+/// Offset of the `[` that opens a file holding one JSON array, or None for JSON lines.
+///
+/// Only the first buffer is looked at (leading whitespace longer than that means lines).
+/// Files named `.jsonl`/`.ndjson` are always lines: there a first line starting with `[`
+/// is one malformed record, and must not swallow the records after it.
+fn array_start(file: &InputFile, reader: &mut dyn BufRead) -> io::Result<Option<usize>> {
+    let name = file.display.to_ascii_lowercase();
+    let stem = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|c| name.strip_suffix(c))
+        .unwrap_or(&name);
+    if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+        return Ok(None);
     }
-    let elements: Vec<&serde_json::value::RawValue> = match serde_json::from_slice(&buf) {
-        Ok(v) => v,
-        Err(e) => {
-            return Ok(sink.push_ready(Record::problem(
-                format!("{}:1", file.display),
-                Status::Malformed,
-                format!("not a JSON array of records: {e}"),
-                buf.len() as u64,
-            )))
-        }
-    };
-    for (i, element) in elements.iter().enumerate() {
-        let bytes = element.get().as_bytes();
-        if bytes.len() > opts.max_doc_bytes {
-            let rec = Record::problem(
-                format!("{}:{}", file.display, i + 1),
-                Status::Oversized,
-                format!(
-                    "record of {} bytes exceeds --max-doc-bytes ({}); not loaded",
-                    bytes.len(),
-                    opts.max_doc_bytes
-                ),
-                bytes.len() as u64,
-            );
-            if !sink.push_ready(rec) {
-                return Ok(false);
-            }
-        } else if !sink.push_json(index, i as u64 + 1, bytes) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    let head = reader.fill_buf()?;
+    Ok(head
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .filter(|&i| head[i] == b'['))
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
@@ -193,13 +182,29 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 /// Parses one JSON line into a record; problems become the record's status, never a panic.
 pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> Record {
     let len = bytes.len() as u64;
-    let (fields, utf8_error) = match std::str::from_utf8(bytes) {
-        Ok(s) => (parse_fields(s.as_bytes(), opts), None),
+    let (decoded, mut utf8_error) = match std::str::from_utf8(bytes) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), None),
         Err(_) => {
             let (s, err) = decode_utf8_lossy(bytes.to_vec());
-            (parse_fields(s.as_bytes(), opts), err)
+            (std::borrow::Cow::Owned(s), err)
         }
     };
+    let mut fields = parse_fields(decoded.as_bytes(), opts);
+    if fields.is_err() {
+        // JavaScript and Python write lone UTF-16 surrogates (`\ud800`) that strict JSON
+        // parsers reject: treat them like other invalid text (U+FFFD, flagged) rather than
+        // losing the whole record as malformed.
+        if let Some(fixed) = replace_lone_surrogates(&decoded) {
+            if let Ok(f) = parse_fields(fixed.as_bytes(), opts) {
+                fields = Ok(f);
+                let note = "lone UTF-16 surrogate escape replaced with U+FFFD";
+                utf8_error = Some(match utf8_error {
+                    Some(e) => format!("{e}; {note}"),
+                    None => note.to_string(),
+                });
+            }
+        }
+    }
     let mut rec = Record::problem(source, Status::Malformed, String::new(), len);
     rec.error = None;
     if opts.keep_raw {
@@ -208,7 +213,10 @@ pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> 
     let fields = match fields {
         Ok(f) => f,
         Err(e) => {
-            rec.error = Some(format!("malformed JSON: {e}"));
+            rec.error = Some(match utf8_error {
+                Some(u) => format!("malformed JSON: {e} (also {u})"),
+                None => format!("malformed JSON: {e}"),
+            });
             return rec;
         }
     };
@@ -242,6 +250,50 @@ pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> 
         }
     }
     rec
+}
+
+/// The JSON text with every `\uXXXX` escape of an unpaired UTF-16 surrogate replaced by
+/// `\ufffd`; None when there was none.
+fn replace_lone_surrogates(json: &str) -> Option<String> {
+    let b = json.as_bytes();
+    let escape_at = |i: usize| -> Option<u32> {
+        let hex = b.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u32::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut out = String::with_capacity(json.len());
+    let mut copied = 0;
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(i) else {
+            i += 2; // any other escape, `\\` included: its second byte is never a new escape
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&unit);
+        let paired = high && escape_at(i + 6).is_some_and(|u| (0xDC00..0xE000).contains(&u));
+        if paired {
+            i += 12;
+        } else if (0xD800..0xE000).contains(&unit) {
+            out.push_str(&json[copied..i]);
+            out.push_str("\\ufffd");
+            changed = true;
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    changed.then(|| {
+        out.push_str(&json[copied..]);
+        out
+    })
 }
 
 /// The fields chaff reads from a JSON record; everything else is skipped without being built.
@@ -451,6 +503,20 @@ mod tests {
             "]".repeat(100_000)
         );
         assert_eq!(parse(deep_text.as_bytes()).status, Status::Malformed);
+    }
+
+    #[test]
+    fn lone_surrogates_are_replaced_and_flagged() {
+        let r = parse(br#"{"text": "emoji cut \ud83d here and \udc00 there", "id": "a\\ud800"}"#);
+        assert_eq!(r.status, Status::InvalidUtf8);
+        assert_eq!(r.text, "emoji cut \u{fffd} here and \u{fffd} there");
+        // An escaped backslash followed by `ud800` is text, not an escape.
+        assert_eq!(r.id.as_deref(), Some("a\\ud800"));
+        assert!(r.error.unwrap().contains("surrogate"));
+        let pair = parse(br#"{"text": "ok \ud83d\ude00"}"#);
+        assert_eq!(pair.status, Status::Ok);
+        assert_eq!(pair.text, "ok \u{1F600}");
+        assert_eq!(replace_lone_surrogates(r#"{"a":"\ud83d\ude00"}"#), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod decompress;
 mod discover;
+mod json_array;
 mod jsonl;
 mod parquet;
 mod text;
@@ -283,7 +284,40 @@ impl BlockSink {
 }
 
 /// Reads one file into the sink; returns false when the consumer has gone away.
+///
+/// A panic in a reader (a chaff bug) must not end the reader thread quietly: the
+/// consumer would take the closed channel for the end of the input and lose every later
+/// record without a row. It becomes an `unreadable` row for this file instead, and
+/// reading goes on with the next file.
 fn read_file(
+    index: u32,
+    file: &InputFile,
+    opts: &LoadOptions,
+    counters: &Arc<Counters>,
+    sink: &mut BlockSink,
+) -> bool {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_file_inner(index, file, opts, counters, sink)
+    }));
+    match caught {
+        Ok(alive) => alive,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            sink.push_ready(Record::problem(
+                format!("{}:0", file.display),
+                Status::Unreadable,
+                format!("internal error while reading this file (a chaff bug; please report it): {what}"),
+                0,
+            ))
+        }
+    }
+}
+
+fn read_file_inner(
     index: u32,
     file: &InputFile,
     opts: &LoadOptions,

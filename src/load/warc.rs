@@ -237,11 +237,14 @@ pub fn html_to_text(html: &str) -> String {
                 i = skip_to("-->");
                 continue;
             }
-            let end = match rest.find('>') {
-                Some(j) => i + j + 1,
-                None => bytes.len(),
+            // A tag cut off by the end of the text (a truncated record) runs to the end; the
+            // name is read up to the `>` or the end, never one byte before the end, which
+            // can be inside a multi-byte character.
+            let (tag_end, end) = match rest.find('>') {
+                Some(j) => (i + j, i + j + 1),
+                None => (bytes.len(), bytes.len()),
             };
-            let tag = lower[i + 1..end.saturating_sub(1).max(i + 1)].trim_start_matches('/');
+            let tag = lower[i + 1..tag_end.max(i + 1)].trim_start_matches('/');
             let name: String = tag
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
@@ -300,7 +303,11 @@ fn decode_entities(s: &str, out: &mut String) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let semi = after[..after.len().min(12)].find(';');
+        // Look for the `;` in the first 12 bytes; searching bytes, not slicing the str,
+        // because byte 12 may fall inside a multi-byte character (`&العربية`).
+        let semi = after.as_bytes()[..after.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = semi.and_then(|j| {
             let name = &after[1..j];
             let c = match name {
@@ -342,6 +349,18 @@ mod tests {
     fn html_is_flattened() {
         let t = html_to_text("<html><head><style>p{}</style><script>var x=1;</script></head><body><h1>Title</h1><p>One &amp; two&#33;</p><p>Three</p></body></html>");
         assert_eq!(t, "Title\n\nOne & two!\n\nThree");
+    }
+
+    #[test]
+    fn ampersand_before_multibyte_text_is_kept() {
+        // Found by fuzzing (tests/fuzz-regressions/warc-entity-boundary): a panic.
+        assert_eq!(
+            html_to_text("<p>أخبار &العربية اليوم</p>"),
+            "أخبار &العربية اليوم"
+        );
+        assert_eq!(html_to_text("a &#x41;&eacute€;"), "a A&eacute€;");
+        // Found by fuzzing (warc-unclosed-tag): a tag cut off by the end of the text.
+        assert_eq!(html_to_text("<html><p>نص</p><a title=\"مرحبا"), "نص");
     }
 
     #[test]
