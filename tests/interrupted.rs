@@ -18,7 +18,12 @@ fn slice(name: &str, file: &str, n: usize, test: &str) -> std::path::PathBuf {
 
 #[test]
 fn killed_audit_leaves_only_complete_outputs_and_reruns_identically() {
-    let input = slice("fr-gilets-jaunes", "gilets_jaunes_fr-slice.jsonl", 300, "audit");
+    let input = slice(
+        "fr-gilets-jaunes",
+        "gilets_jaunes_fr-slice.jsonl",
+        300,
+        "audit",
+    );
     interrupted_runs_leave_no_partial_outputs("audit", &input, None, &[], 0x6b11_0a0d);
 }
 
@@ -30,7 +35,12 @@ fn killed_dedup_leaves_only_complete_outputs_and_reruns_identically() {
 
 #[test]
 fn killed_clean_leaves_only_complete_outputs_and_reruns_identically() {
-    let input = slice("fr-gilets-jaunes", "gilets_jaunes_fr-slice.jsonl", 300, "clean");
+    let input = slice(
+        "fr-gilets-jaunes",
+        "gilets_jaunes_fr-slice.jsonl",
+        300,
+        "clean",
+    );
     interrupted_runs_leave_no_partial_outputs(
         "clean",
         &input,

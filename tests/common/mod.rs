@@ -202,7 +202,7 @@ pub fn assert_same_outputs(a: &Path, b: &Path) {
 }
 
 /// Output files chaff may leave under their final names.
-pub const FINAL_NAMES: [&str; 11] = [
+pub const FINAL_NAMES: [&str; 13] = [
     "removed.parquet",
     "clean_summary.json",
     "clean_report.md",
@@ -214,13 +214,17 @@ pub const FINAL_NAMES: [&str; 11] = [
     "document_entities.parquet",
     "summary.json",
     "report.md",
+    "report.html",
+    "examples.parquet",
 ];
 
 /// Checks an output folder after a crash: every file under a final name is complete
 /// (Parquet reads to the end, JSON parses, Markdown is whole); anything else is a
 /// temp file named `.<final name>.tmp-<pid>`. Returns the temp files found.
 pub fn assert_only_complete_outputs(dir: &Path, extra_names: &[&str]) -> Vec<String> {
-    let known = |n: &str| FINAL_NAMES.contains(&n) || extra_names.contains(&n);
+    // Charts are named per kind: `chart-<kind>.svg`.
+    let chart = |n: &str| n.starts_with("chart-") && n.ends_with(".svg");
+    let known = |n: &str| FINAL_NAMES.contains(&n) || extra_names.contains(&n) || chart(n);
     let mut temps = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return temps; // killed before the folder was made
@@ -269,15 +273,22 @@ pub fn assert_only_complete_outputs(dir: &Path, extra_names: &[&str]) -> Vec<Str
                 serde_json::from_slice::<serde_json::Value>(line)
                     .unwrap_or_else(|e| panic!("{name} has a cut line: {e}"));
             }
+        } else if chart(&name) {
+            let text = String::from_utf8(bytes).expect("SVG is UTF-8");
+            assert!(text.trim_end().ends_with("</svg>"), "{name} is cut short");
         } else if name.ends_with(".json") {
             serde_json::from_slice::<serde_json::Value>(&bytes)
                 .unwrap_or_else(|e| panic!("{name} is visible but not complete JSON: {e}"));
         } else {
-            let text = String::from_utf8(bytes).expect("report.md is UTF-8");
-            assert!(
-                text.starts_with("# ") && text.ends_with('\n'),
-                "report.md is cut short"
-            );
+            let text = String::from_utf8(bytes).expect("reports are UTF-8");
+            if name.ends_with(".html") {
+                assert!(text.trim_end().ends_with("</html>"), "{name} is cut short");
+            } else {
+                assert!(
+                    text.starts_with("# ") && text.ends_with('\n'),
+                    "{name} is cut short"
+                );
+            }
         }
     }
     temps
