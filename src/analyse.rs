@@ -86,10 +86,13 @@ pub fn append_words(out: &mut String, words: &str) {
     out.push_str(words);
 }
 
-/// Number of bytes for which `f` holds (inlined, so the loop vectorises).
+/// Number of bytes for which `f` holds. Counting into a `u8` per chunk of 255 bytes
+/// lets the loop vectorise 16 bytes per step (a `usize` sum did not vectorise).
 #[inline(always)]
-fn count_bytes(b: &[u8], f: impl Fn(u8) -> bool) -> usize {
-    b.iter().map(|&c| usize::from(f(c))).sum()
+pub(crate) fn count_bytes(b: &[u8], f: impl Fn(u8) -> bool) -> usize {
+    b.chunks(255)
+        .map(|chunk| chunk.iter().fold(0u8, |n, &c| n + u8::from(f(c))) as usize)
+        .sum()
 }
 
 /// Byte statistics of a normalised line, counted in one branch-free pass.

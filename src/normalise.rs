@@ -699,7 +699,7 @@ pub fn dominant_script(text: &str) -> Script {
             end += 1;
         }
         let stretch = &bytes[i..end];
-        let ascii = stretch.iter().filter(|b| b.is_ascii_alphabetic()).count() as u32;
+        let ascii = crate::analyse::count_bytes(stretch, |b| b.is_ascii_alphabetic()) as u32;
         counts[Script::Latin as usize] += ascii;
         letters += ascii;
         if !stretch.is_ascii() {

@@ -194,10 +194,10 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> Record {
     let len = bytes.len() as u64;
     let (fields, utf8_error) = match std::str::from_utf8(bytes) {
-        Ok(s) => (parse_fields(s.as_bytes(), opts), None),
+        Ok(s) => (parse_fields(s, opts), None),
         Err(_) => {
             let (s, err) = decode_utf8_lossy(bytes.to_vec());
-            (parse_fields(s.as_bytes(), opts), err)
+            (parse_fields(&s, opts), err)
         }
     };
     let mut rec = Record::problem(source, Status::Malformed, String::new(), len);
@@ -271,8 +271,10 @@ impl Value {
     }
 }
 
-fn parse_fields(bytes: &[u8], opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+/// Parses an already validated line: `from_str` skips serde_json's second UTF-8 check of
+/// every string (the text is most of the line).
+fn parse_fields(line: &str, opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(line);
     let fields = RecordSeed { opts }.deserialize(&mut de)?;
     de.end()?;
     Ok(fields)
