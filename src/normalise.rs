@@ -1,10 +1,15 @@
 //! The shared text normaliser behind exact-duplicate hashing, shingling and
 //! boilerplate line hashing, plus cheap script detection and word counting.
 //!
-//! Per character, in order: NFKC, lower-casing, digits of any script → `0`,
-//! punctuation/symbols/whitespace → one ASCII space, Arabic orthographic
-//! folding, and removal of invisible format characters. The output is a fixed
-//! point: `normalise(normalise(x)) == normalise(x)`.
+//! Per character, in order: NFKC, lower-casing, digits of any script → `0`
+//! ([`Digits::Fold`], for boilerplate line keys: time stamps and counters vary)
+//! or → the ASCII digit of the same value ([`Digits::Value`], for exact hashes
+//! and shingles: "12 cts" and "10 cts" are different reports, while "١٢" and
+//! "12" are the same number), punctuation/symbols/whitespace → one ASCII
+//! space, Arabic orthographic folding, and removal of invisible format
+//! characters. The output is a fixed point: `normalise(normalise(x)) ==
+//! normalise(x)`, and folding the digits of the `Value` form gives the `Fold`
+//! form ([`fold_digits`]).
 
 use std::iter::once;
 
@@ -40,11 +45,33 @@ const fn build_byte_map() -> [u8; 256] {
     map
 }
 
-/// Appends the normalised form of `text` to `out` (cleared first): words separated by exactly one ASCII space, no leading/trailing space.
+/// What the normaliser does with digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Digits {
+    /// Every digit (and other numeric character) becomes `0`.
+    Fold,
+    /// A decimal digit of any script becomes the ASCII digit of its value;
+    /// other numeric characters (fractions, circled numbers NFKC leaves) become `0`.
+    Value,
+}
+
+/// Appends the normalised form of `text` to `out` (cleared first), digits folded to `0`:
+/// words separated by exactly one ASCII space, no leading/trailing space.
 pub fn normalise_into(text: &str, out: &mut String) {
+    normalise_with(text, Digits::Fold, out);
+}
+
+/// [`normalise_into`] with a choice of what happens to digits.
+pub fn normalise_with(text: &str, digits: Digits, out: &mut String) {
     out.clear();
     out.reserve(text.len());
-    let mut w = Writer { out, space: false };
+    let keep = digits == Digits::Value;
+    let map = if keep { &BYTE_MAP_VALUE } else { &BYTE_MAP };
+    let mut w = Writer {
+        out,
+        space: false,
+        keep,
+    };
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
@@ -58,7 +85,7 @@ pub fn normalise_into(text: &str, out: &mut String) {
         // composing sequence (e + U+0301), so it is left to the NFKC path.
         let fast_end = if stretch_end < n { stretch_end - 1 } else { n };
         for &b in &bytes[i..fast_end] {
-            let m = BYTE_MAP[b as usize];
+            let m = map[b as usize];
             if m == 0 {
                 w.sep();
             } else {
@@ -71,6 +98,47 @@ pub fn normalise_into(text: &str, out: &mut String) {
             n
         };
     }
+}
+
+/// [`BYTE_MAP`] with ASCII digits kept as they are.
+const BYTE_MAP_VALUE: [u8; 256] = {
+    let mut map = BYTE_MAP;
+    let mut d = b'0';
+    while d <= b'9' {
+        map[d as usize] = d;
+        d += 1;
+    }
+    map
+};
+
+/// The bytes of the [`Digits::Fold`] form of a [`Digits::Value`] normal form (ASCII digits
+/// 1-9 become `0`), written to `out` (cleared first).
+pub fn fold_digits(normalised: &str, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(normalised.bytes().map(|b| match b {
+        b'1'..=b'9' => b'0',
+        _ => b,
+    }));
+}
+
+/// Value of `c` if it is a decimal digit of a script whose digits the table below knows.
+#[inline]
+fn decimal_value(c: char) -> Option<u8> {
+    // The code point of digit zero of every Unicode decimal-digit (Nd) block, from
+    // Python's unicodedata (Unicode 14); each block holds the ten digits 0-9 in order.
+    // A newer digit block missing here still folds to `0`, the safe direction.
+    const ZEROS: [u32; 66] = [
+        0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+        0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+        0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+        0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
+        0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0,
+        0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+    ];
+    let u = c as u32;
+    let i = ZEROS.partition_point(|&z| z <= u).checked_sub(1)?;
+    let d = u - ZEROS[i];
+    (d < 10).then_some(d as u8)
 }
 
 /// Length of the leading all-ASCII part of `bytes`, eight bytes at a time.
@@ -109,18 +177,30 @@ trait Sink {
     fn byte(&mut self, b: u8);
     /// Any other kept character.
     fn ch(&mut self, c: char);
+    /// A decimal digit of value `d` (0-9): `0` or the ASCII digit, by [`Digits`].
+    fn digit(&mut self, d: u8);
 }
 
 /// Folded characters of a segment, with `' '` standing for a word break.
-impl Sink for Vec<char> {
+struct Chars {
+    v: Vec<char>,
+    /// Digits keep their value ([`Digits::Value`]).
+    keep: bool,
+}
+
+impl Sink for Chars {
     fn sep(&mut self) {
-        self.push(' ');
+        self.v.push(' ');
     }
     fn byte(&mut self, b: u8) {
-        self.push(char::from(b));
+        self.v.push(char::from(b));
     }
     fn ch(&mut self, c: char) {
-        self.push(c);
+        self.v.push(c);
+    }
+    fn digit(&mut self, d: u8) {
+        self.v
+            .push(char::from(if self.keep { b'0' + d } else { b'0' }));
     }
 }
 
@@ -128,6 +208,8 @@ impl Sink for Vec<char> {
 struct Writer<'a> {
     out: &'a mut String,
     space: bool,
+    /// Digits keep their value ([`Digits::Value`]).
+    keep: bool,
 }
 
 impl Writer<'_> {
@@ -162,6 +244,11 @@ impl Sink for Writer<'_> {
     fn ch(&mut self, c: char) {
         self.pending_space();
         self.out.push(c);
+    }
+
+    #[inline(always)]
+    fn digit(&mut self, d: u8) {
+        self.byte(if self.keep { b'0' + d } else { b'0' });
     }
 }
 
@@ -281,7 +368,10 @@ impl Segment {
             chars.for_each(|c| emit(c, w));
             return;
         }
-        let mut folded: Vec<char> = Vec::new();
+        let mut folded = Chars {
+            v: Vec::new(),
+            keep: w.keep,
+        };
         chars.nfkc().for_each(|c| emit(c, &mut folded));
         for c in renormalise(folded) {
             if c == ' ' {
@@ -401,23 +491,27 @@ fn slow_run(text: &str, start: usize, w: &mut Writer) -> usize {
 /// Repeats NFKC + folding until stable: removing a mark or a tatweel, or
 /// lower-casing İ, can leave marks that compose or reorder afresh, and the
 /// output must be a fixed point. Only reached for segments with marks.
-fn renormalise(mut folded: Vec<char>) -> Vec<char> {
+fn renormalise(mut folded: Chars) -> Vec<char> {
     // Folding only removes or simplifies, so this settles in one or two rounds.
     for _ in 0..4 {
-        if is_nfkc_quick(folded.iter().copied()) == IsNormalized::Yes
-            || folded.iter().copied().nfkc().eq(folded.iter().copied())
+        if is_nfkc_quick(folded.v.iter().copied()) == IsNormalized::Yes
+            || folded.v.iter().copied().nfkc().eq(folded.v.iter().copied())
         {
             break;
         }
-        let mut next = Vec::with_capacity(folded.len());
+        let mut next = Chars {
+            v: Vec::with_capacity(folded.v.len()),
+            keep: folded.keep,
+        };
         folded
+            .v
             .iter()
             .copied()
             .nfkc()
             .for_each(|c| emit(c, &mut next));
         folded = next;
     }
-    folded
+    folded.v
 }
 
 /// Case folding, digit, punctuation and Arabic rules for one NFKC character.
@@ -428,6 +522,8 @@ fn emit<S: Sink>(c: char, w: &mut S) {
         let m = BYTE_MAP[u as usize];
         if m == 0 {
             w.sep();
+        } else if m == b'0' {
+            w.digit(u as u8 - b'0');
         } else {
             w.byte(m);
         }
@@ -456,7 +552,8 @@ fn emit_arabic<S: Sink>(c: char, w: &mut S) {
         'ة' => w.ch('ه'),
         'ک' => w.ch('ك'),
         '\u{0620}'..='\u{063F}' | '\u{0641}'..='\u{064A}' => w.ch(c),
-        '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => w.byte(b'0'),
+        '\u{0660}'..='\u{0669}' => w.digit((c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => w.digit((c as u32 - 0x06F0) as u8),
         _ => emit_generic(c, w),
     }
 }
@@ -477,7 +574,10 @@ fn emit_generic<S: Sink>(c: char, w: &mut S) {
             _ => c.to_lowercase().for_each(|l| w.ch(l)),
         }
     } else if c.is_numeric() {
-        w.byte(b'0');
+        match decimal_value(c) {
+            Some(d) => w.digit(d),
+            None => w.byte(b'0'),
+        }
     } else if is_combining_mark(c) {
         w.ch(c);
     } else {
@@ -588,14 +688,32 @@ pub fn dominant_script(text: &str) -> Script {
     // Indexed like Script::ALL; the Japanese slot counts kana.
     let mut counts = [0u32; 15];
     let mut letters = 0u32;
-    for c in text.chars() {
-        if letters >= SCRIPT_SAMPLE_LETTERS {
-            break;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && letters < SCRIPT_SAMPLE_LETTERS {
+        // A stretch of at most as many characters as letters still to sample cannot
+        // overshoot the sample, so it is counted whole: ASCII letters (all Latin) in one
+        // vectorised pass, and only the non-ASCII characters decoded one by one.
+        let mut end = (i + (SCRIPT_SAMPLE_LETTERS - letters) as usize).min(bytes.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
         }
-        if let Some(script) = letter_script(c) {
-            counts[script as usize] += 1;
-            letters += 1;
+        let stretch = &bytes[i..end];
+        let ascii = crate::analyse::count_bytes(stretch, |b| b.is_ascii_alphabetic()) as u32;
+        counts[Script::Latin as usize] += ascii;
+        letters += ascii;
+        if !stretch.is_ascii() {
+            for (k, &b) in stretch.iter().enumerate() {
+                if b >= 0xC0 {
+                    let c = text[i + k..].chars().next().expect("char at a lead byte");
+                    if let Some(script) = letter_script(c) {
+                        counts[script as usize] += 1;
+                        letters += 1;
+                    }
+                }
+            }
         }
+        i = end;
     }
     if letters == 0 {
         return Script::Unknown;
@@ -743,12 +861,19 @@ pub(crate) mod tests {
 
     /// The rules applied the slow, obvious way: whole-string NFKC, then `emit`.
     fn reference(text: &str) -> String {
+        reference_with(text, Digits::Fold)
+    }
+
+    /// [`reference`] with a choice of digit handling.
+    fn reference_with(text: &str, digits: Digits) -> String {
+        let keep = digits == Digits::Value;
         let mut out = String::new();
         let mut w = Writer {
             out: &mut out,
             space: false,
+            keep,
         };
-        let mut folded = vec![];
+        let mut folded = Chars { v: vec![], keep };
         for c in text.chars().filter(|&c| !is_ignorable(c)).nfkc() {
             emit(c, &mut folded);
         }
@@ -771,6 +896,56 @@ pub(crate) mod tests {
             got,
             "differs from whole-string NFKC on {input:?}"
         );
+        check_value_form(input, &got);
+    }
+
+    /// The `Digits::Value` form: a fixed point, equal to the reference, and
+    /// folding its digits gives the `Digits::Fold` form `folded`.
+    fn check_value_form(input: &str, folded: &str) {
+        let mut value = String::new();
+        normalise_with(input, Digits::Value, &mut value);
+        let mut twice = String::new();
+        normalise_with(&value, Digits::Value, &mut twice);
+        assert_eq!(twice, value, "value form not idempotent on {input:?}");
+        assert_eq!(reference_with(input, Digits::Value), value, "{input:?}");
+        let mut bytes = Vec::new();
+        fold_digits(&value, &mut bytes);
+        assert_eq!(bytes, folded.as_bytes(), "fold(value) != fold on {input:?}");
+    }
+
+    #[test]
+    fn digits_keep_their_value() {
+        let value = |s: &str| {
+            let mut out = String::new();
+            normalise_with(s, Digits::Value, &mut out);
+            out
+        };
+        assert_eq!(value("Shr 12 cts vs 10 cts"), "shr 12 cts vs 10 cts");
+        // Arabic-Indic and Persian digits are the same numbers as ASCII ones.
+        assert_eq!(value("رقم ١٢٣ و ۴۵"), "رقم 123 و 45");
+        assert_eq!(value("रु ४२"), "रु 42");
+        // NFKC already maps full-width and superscript digits; ½ is 1⁄2.
+        assert_eq!(value("１２ x² ½"), "12 x2 1 2");
+        // Numerals that are not decimal digits still fold.
+        assert_eq!(value("௰"), "0");
+        for input in ["Shr 12 cts", "رقم ۱۲۳ و 45", "٢٠٢٣-٠١-٠٥", "\u{1D7D9}"] {
+            check_value_form(input, &normalise(input));
+        }
+    }
+
+    #[test]
+    fn digit_table_matches_unicode() {
+        for c in ('\0'..=char::MAX).filter(|c| c.is_numeric()) {
+            if let Some(d) = decimal_value(c) {
+                // Each listed block is ten consecutive numeric code points.
+                let zero = char::from_u32(c as u32 - d as u32).expect("zero digit");
+                assert!(zero.is_numeric(), "{c:?}");
+            }
+        }
+        assert_eq!(decimal_value('7'), Some(7));
+        assert_eq!(decimal_value('٧'), Some(7));
+        assert_eq!(decimal_value('a'), None);
+        assert_eq!(decimal_value('½'), None);
     }
 
     #[test]
@@ -936,6 +1111,9 @@ pub(crate) mod tests {
                     reference(&buf),
                     "differs from reference on {buf:?}"
                 );
+                if c.is_numeric() {
+                    check_value_form(&buf, &once_out);
+                }
                 checked += 1;
             }
         }
@@ -1047,10 +1225,75 @@ pub(crate) mod tests {
                     reference(text),
                     "differs from reference in {dir:?}"
                 );
+                check_value_form(text, &once_out);
                 docs += 1;
             }
         }
         eprintln!("checked {docs} corpus documents");
+    }
+
+    /// [`dominant_script`]'s sample, counted the obvious way: the first
+    /// `SCRIPT_SAMPLE_LETTERS` letters, one character at a time.
+    fn script_counts_reference(text: &str) -> Script {
+        let mut counts = [0u32; 15];
+        let mut letters = 0u32;
+        for c in text.chars() {
+            if letters >= SCRIPT_SAMPLE_LETTERS {
+                break;
+            }
+            if let Some(script) = letter_script(c) {
+                counts[script as usize] += 1;
+                letters += 1;
+            }
+        }
+        // Same decision as `dominant_script` on a text made of exactly the sampled letters.
+        let sample: String = Script::ALL
+            .iter()
+            .flat_map(|&s| {
+                let c = match s {
+                    Script::Latin => 'a',
+                    Script::Cyrillic => 'б',
+                    Script::Greek => 'λ',
+                    Script::Arabic => 'ب',
+                    Script::Hebrew => 'ש',
+                    Script::Han => '中',
+                    Script::Japanese => 'か',
+                    Script::Hangul => '한',
+                    Script::Thai => 'ก',
+                    Script::Lao => 'ກ',
+                    Script::Khmer => 'ក',
+                    Script::Myanmar => 'က',
+                    Script::Devanagari => 'क',
+                    Script::Other => 'ა',
+                    Script::Unknown => ' ',
+                };
+                std::iter::repeat_n(c, counts[s as usize] as usize)
+            })
+            .collect();
+        if letters == 0 {
+            Script::Unknown
+        } else {
+            dominant_script(&sample)
+        }
+    }
+
+    #[test]
+    fn script_sample_matches_char_by_char_count() {
+        let mut texts: Vec<String> = vec![
+            "a".repeat(5000) + &"ب".repeat(5000),
+            "ب ".repeat(3000) + &"a".repeat(5000),
+            "x—".repeat(4000),
+            "é".repeat(4095) + "ab" + &"б".repeat(10),
+            "a".repeat(4095) + "ب" + &"б".repeat(10),
+            "a".repeat(4096) + "ب",
+            "1234 ,.".repeat(100),
+        ];
+        for dir in corpus_dirs() {
+            texts.extend(corpus_texts(&dir).iter().step_by(7).cloned());
+        }
+        for t in &texts {
+            assert_eq!(dominant_script(t), script_counts_reference(t));
+        }
     }
 
     #[test]

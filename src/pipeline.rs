@@ -9,7 +9,7 @@ use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
 use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
-use crate::normalise::normalise_into;
+use crate::normalise::{normalise_with, Digits};
 use crate::progress::{stage, Progress};
 use crate::record::Record;
 use crate::shingle::shingle_hashes;
@@ -219,21 +219,23 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
             let t = Instant::now();
             let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
-            let results = pass(loader, settings, "dedup", |_, rec| {
-                let mut normalised = String::new();
+            let mut docs = Vec::new();
+            let mut content = Vec::new();
+            let mut signatures = Vec::new();
+            // Each block's per-document signatures move into the flat array as the block
+            // ends, so they never exist twice for the whole corpus (512 B per document).
+            let each = |_, rec: Record| {
+                let mut normalised = String::with_capacity(rec.text.len());
                 let scan =
                     analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
                 let (c, sig) = sign_scanned(&scan, &normalised, &signer, settings);
                 (scan, c, sig)
-            })?;
-            let mut docs = Vec::with_capacity(results.len());
-            let mut content = Vec::with_capacity(results.len());
-            let mut signatures = Vec::with_capacity(results.len() * k);
-            for (d, c, sig) in results {
+            };
+            pass_into(loader, settings, "dedup", each, |(d, c, sig)| {
                 docs.push(d);
                 content.push(c);
                 signatures.extend_from_slice(&sig);
-            }
+            })?;
             let doc_ids = unique_ids(&docs);
             let marker_lines = boilerplate::marker_lines(&docs)?;
             timings.push(("scan_content", t.elapsed().as_secs_f64()));
@@ -424,26 +426,42 @@ fn pass<T: Send>(
     label: &str,
     f: impl Fn(usize, Record) -> T + Sync + Send,
 ) -> anyhow::Result<Vec<T>> {
+    let mut out = Vec::new();
+    pass_into(loader, settings, label, f, |t| out.push(t))?;
+    Ok(out)
+}
+
+/// [`pass`] handing each result to `sink` in input order, block by block; stops when
+/// memory passes `--memory-limit`.
+fn pass_into<T: Send>(
+    loader: &Loader,
+    settings: &Settings,
+    label: &str,
+    f: impl Fn(usize, Record) -> T + Sync + Send,
+    mut sink: impl FnMut(T),
+) -> anyhow::Result<()> {
     let progress = Progress::new(settings.quiet, label, loader.total_bytes());
     let counters = loader.counters();
-    let mut out = Vec::new();
+    let mut done = 0usize;
     for block in loader.blocks() {
-        let base = out.len();
-        out.extend(loader.process(block, |i, rec| f(base + i, rec)));
+        let base = done;
+        let results = loader.process(block, |i, rec| f(base + i, rec));
+        done += results.len();
+        results.into_iter().for_each(&mut sink);
         let read = counters.bytes_read.load(Ordering::Relaxed);
         progress.update(
             read,
             counters.files_done.load(Ordering::Relaxed),
             loader.files().len(),
-            out.len(),
+            done,
         );
         // Dropping the receiver ends the reader thread: nothing more is read.
         settings
             .memory
-            .check(label, out.len(), read, loader.total_bytes())?;
+            .check(label, done, read, loader.total_bytes())?;
     }
     progress.finish();
-    Ok(out)
+    Ok(())
 }
 
 /// Content pass for one record: strips boilerplate, detects language, signs the shingles.
@@ -496,7 +514,7 @@ fn content_of(
             content.push('\n');
         }
         content.push_str(line);
-        normalise_into(line, &mut line_buf);
+        normalise_with(line, Digits::Value, &mut line_buf);
         append_words(&mut normalised, &line_buf);
     }
     c.excerpt = content.chars().take(EXCERPT_CHARS).collect();
@@ -541,7 +559,7 @@ fn content_shingles(rec: &Record, scan: &DocScan, mask: &[bool], settings: &Sett
         if mask.get(i).copied().unwrap_or(false) {
             continue;
         }
-        normalise_into(line, &mut line_buf);
+        normalise_with(line, Digits::Value, &mut line_buf);
         append_words(&mut normalised, &line_buf);
     }
     shingles_of(&normalised, scan, settings)
@@ -560,12 +578,12 @@ fn shingle_sets(
     for block in loader.blocks() {
         let base = offset;
         let n = block.len();
-        let found: Vec<Option<(u32, Vec<u64>)>> = loader.process(block, |i, rec| {
+        let is_wanted = |i: usize| wanted.binary_search(&((base + i) as u32)).is_ok();
+        let found = loader.process_some(block, is_wanted, |i, rec| {
             let g = (base + i) as u32;
-            wanted.binary_search(&g).ok()?;
             let scan = &docs[g as usize];
             let mask = boilerplate::line_mask(scan, repeated);
-            Some((g, content_shingles(&rec, scan, &mask, settings)))
+            (g, content_shingles(&rec, scan, &mask, settings))
         });
         sets.extend(found.into_iter().flatten());
         offset += n;

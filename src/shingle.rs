@@ -1,7 +1,7 @@
 //! Shingling of normalised documents into sorted sets of 64-bit hashes.
 //!
 //! Input contract: the text is already normalised (lower-cased, punctuation
-//! removed, digits folded) with words separated by exactly one ASCII space.
+//! removed, digits as ASCII digits) with words separated by exactly one ASCII space.
 //! Unspaced scripts (Han, Japanese, Thai, ...) are shingled by characters.
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -57,7 +57,7 @@ fn trim_spaces(s: &str) -> &str {
 /// the worst case stays O(n log n).
 fn sort_uniform(v: &mut Vec<u64>) {
     const MAX_BUCKET: u32 = 32;
-    const STACK_BITS: u32 = 12;
+    const STACK_BITS: u32 = 9;
     let n = v.len();
     if n <= 32 || n > u32::MAX as usize / 2 {
         v.sort_unstable();
@@ -66,6 +66,8 @@ fn sort_uniform(v: &mut Vec<u64>) {
     let bits = n.next_power_of_two().trailing_zeros().min(20);
     let shift = 64 - bits;
     let buckets = 1usize << bits;
+    // A small stack array for typical documents (up to ~512 shingles); a fixed
+    // 16 KiB one, zeroed per document, was ~3 % of all instructions of `chaff dedup`.
     let mut stack = [0u32; (1 << STACK_BITS) + 1];
     let mut heap;
     let counts: &mut [u32] = if bits <= STACK_BITS {

@@ -189,13 +189,13 @@ pub(crate) fn parse_record(bytes: &[u8], source: String, opts: &LoadOptions) -> 
             (std::borrow::Cow::Owned(s), err)
         }
     };
-    let mut fields = parse_fields(decoded.as_bytes(), opts);
+    let mut fields = parse_fields(&decoded, opts);
     if fields.is_err() {
         // JavaScript and Python write lone UTF-16 surrogates (`\ud800`) that strict JSON
         // parsers reject: treat them like other invalid text (U+FFFD, flagged) rather than
         // losing the whole record as malformed.
         if let Some(fixed) = replace_lone_surrogates(&decoded) {
-            if let Ok(f) = parse_fields(fixed.as_bytes(), opts) {
+            if let Ok(f) = parse_fields(&fixed, opts) {
                 fields = Ok(f);
                 let note = "lone UTF-16 surrogate escape replaced with U+FFFD";
                 utf8_error = Some(match utf8_error {
@@ -323,8 +323,10 @@ impl Value {
     }
 }
 
-fn parse_fields(bytes: &[u8], opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+/// Parses an already validated line: `from_str` skips serde_json's second UTF-8 check of
+/// every string (the text is most of the line).
+fn parse_fields(line: &str, opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(line);
     let fields = RecordSeed { opts }.deserialize(&mut de)?;
     de.end()?;
     Ok(fields)

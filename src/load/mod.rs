@@ -198,25 +198,45 @@ impl Loader {
         T: Send,
         F: Fn(usize, Record) -> T + Sync + Send,
     {
+        self.process_some(block, |_| true, f)
+            .into_iter()
+            .map(|t| t.expect("every record kept"))
+            .collect()
+    }
+
+    /// [`Loader::process`] for the records whose index in the block `keep` accepts; the
+    /// others are not parsed (None). A re-read that needs a few documents skips the JSON
+    /// parsing of all the rest.
+    pub fn process_some<T, K, F>(&self, block: Block, keep: K, f: F) -> Vec<Option<T>>
+    where
+        T: Send,
+        K: Fn(usize) -> bool + Sync + Send,
+        F: Fn(usize, Record) -> T + Sync + Send,
+    {
         let Block { data, items } = block;
         items
             .into_par_iter()
             .with_min_len(16)
             .enumerate()
-            .map(|(i, item)| match item {
-                Item::Ready(rec) => f(i, *rec),
-                Item::Json {
-                    file,
-                    line,
-                    start,
-                    end,
-                } => {
-                    let source = format!("{}:{}", self.files[file as usize].display, line);
-                    f(
-                        i,
-                        jsonl::parse_record(&data[start..end], source, &self.opts),
-                    )
+            .map(|(i, item)| {
+                if !keep(i) {
+                    return None;
                 }
+                Some(match item {
+                    Item::Ready(rec) => f(i, *rec),
+                    Item::Json {
+                        file,
+                        line,
+                        start,
+                        end,
+                    } => {
+                        let source = format!("{}:{}", self.files[file as usize].display, line);
+                        f(
+                            i,
+                            jsonl::parse_record(&data[start..end], source, &self.opts),
+                        )
+                    }
+                })
             })
             .collect()
     }
