@@ -84,7 +84,8 @@ fn remove_stale_temps(dir: &Path) {
         let pid = name
             .strip_prefix('.')
             .and_then(|n| n.rsplit_once(".tmp-"))
-            .and_then(|(_, pid)| pid.parse::<u32>().ok());
+            // `clean`'s Parquet spool is `.<name>.tmp-<pid>.spool`.
+            .and_then(|(_, pid)| pid.trim_end_matches(".spool").parse::<u32>().ok());
         if let Some(pid) = pid {
             if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
                 let _ = fs::remove_file(entry.path());

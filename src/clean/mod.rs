@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 pub const DEFAULT_MIN_WORDS: u32 = 20;
 
 /// What `clean` removes; every step can be switched off.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Policy {
     /// Drop exact and near duplicates, keeping each cluster's representative.
     pub drop_duplicates: bool,

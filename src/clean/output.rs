@@ -497,29 +497,6 @@ impl SchemaBuilder {
     }
 }
 
-/// Deletes temporary files a killed earlier run left in `dir` (`.<name>.tmp-<pid>[.spool]`),
-/// when that process is gone (on Linux, where `/proc` tells; elsewhere they are left alone).
-pub fn remove_stale_temps(dir: &Path) {
-    let proc = Path::new("/proc/self");
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    if !proc.exists() {
-        return;
-    }
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some((_, tail)) = name.rsplit_once(".tmp-") else {
-            continue;
-        };
-        let pid = tail.trim_end_matches(".spool");
-        let alive = Path::new("/proc").join(pid).exists();
-        if name.starts_with('.') && pid.bytes().all(|b| b.is_ascii_digit()) && !alive {
-            let _ = fs::remove_file(e.path());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,15 +5,14 @@
 //! shards. Writes `removed.parquet` (one row per dropped record) and `clean_report.md` +
 //! `clean_summary.json` beside the output. Kept + removed = input, always.
 
-use super::{check_output, output_err, EXIT_OK, EXIT_STRICT, EXIT_USAGE};
-use crate::clean::output::{remove_stale_temps, OutFormat, Output, ShardLimit, Target};
+use super::{check_output, finish_status, output_err, EXIT_USAGE};
+use crate::clean::output::{OutFormat, Output, ShardLimit, Target};
 use crate::clean::write::{write_kept, WriteOptions};
 use crate::clean::{decide, Policy, Removal, Tally, DEFAULT_MIN_WORDS};
 use crate::cli::{CommonArgs, DedupArgs, InputArgs};
 use crate::frames;
 use crate::load::Loader;
 use crate::pipeline::{self, Corpus};
-use crate::record::Status;
 use crate::report::format::{cell, text_cell};
 use crate::sink::{prepare_dir, write_bytes, write_parquet};
 use clap::Args;
@@ -134,7 +133,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     if args.dry_run {
         let tally = Tally::of(&corpus, &policy, &verdicts);
         print!("{}", dry_run_text(&corpus, &verdicts, &tally));
-        return Ok(strict_status(&corpus, args.input.strict));
+        return Ok(finish_status(&corpus, args.input.strict, args.common.quiet));
     }
 
     if let Target::Shards { dir, .. } = &target {
@@ -142,7 +141,6 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
     } else {
         prepare_dir(&side).map_err(|e| output_err(&side, e))?;
     }
-    remove_stale_temps(&side);
     let mut out = Output::create(target.clone()).map_err(|e| output_err(&args.output, e))?;
     loader.keep_raw(true);
     let opts = WriteOptions {
@@ -187,7 +185,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
         input_bytes: corpus.input_bytes,
         outputs: files.iter().map(|f| file_name(f)).collect(),
         output_bytes,
-        policy: PolicySummary::of(&policy),
+        policy: policy.clone(),
         tally,
     };
     let path = side.join("clean_summary.json");
@@ -206,15 +204,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<u8> {
             side.join("removed.parquet").display()
         );
     }
-    Ok(strict_status(&corpus, args.input.strict))
-}
-
-fn strict_status(corpus: &Corpus, strict: bool) -> u8 {
-    if strict && corpus.docs.iter().any(|d| d.status != Status::Ok) {
-        EXIT_STRICT
-    } else {
-        EXIT_OK
-    }
+    Ok(finish_status(&corpus, args.input.strict, args.common.quiet))
 }
 
 fn file_name(p: &Path) -> String {
@@ -247,33 +237,8 @@ struct CleanSummary {
     input_bytes: u64,
     outputs: Vec<String>,
     output_bytes: u64,
-    policy: PolicySummary,
+    policy: Policy,
     tally: Tally,
-}
-
-#[derive(Serialize)]
-struct PolicySummary {
-    drop_duplicates: bool,
-    strip_boilerplate: bool,
-    min_words: u32,
-    gopher_repetition: bool,
-    max_boilerplate_frac: Option<f64>,
-    languages: Vec<String>,
-    repeated_spans: bool,
-}
-
-impl PolicySummary {
-    fn of(p: &Policy) -> Self {
-        PolicySummary {
-            drop_duplicates: p.drop_duplicates,
-            strip_boilerplate: p.strip_boilerplate,
-            min_words: p.min_words,
-            gopher_repetition: p.gopher_repetition,
-            max_boilerplate_frac: p.max_boilerplate_frac,
-            languages: p.languages.clone(),
-            repeated_spans: p.repeated_spans,
-        }
-    }
 }
 
 fn reasons_line(tally: &Tally) -> String {
