@@ -8,11 +8,11 @@
 
 use crate::boilerplate::rules::RuleSet;
 use crate::normalise::{
-    count_words, dominant_script, fold_digits, normalise_with, split_words, Digits, Script,
+    count_words, dominant_script, fold_digits, normalise_append, split_words, Digits, Script,
 };
 use crate::record::{domain_of, Record, Status};
 use crate::repetition::{repetition, Repetition};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 /// Lines this close to the top or bottom of a document count as "at the edge" (where templates live).
 pub const EDGE_LINES: usize = 3;
@@ -71,8 +71,29 @@ pub struct DocScan {
     pub exact_hash: u64,
     /// In-document repetition (Gopher family).
     pub repetition: Repetition,
-    /// One key per non-empty line, in order.
+    /// One key per non-empty line, in order (empty once [`DocScan::compact`] ran).
     pub line_keys: Vec<LineKey>,
+    /// Indices of the lines a marker rule matched; filled by [`DocScan::compact`], which
+    /// drops the line keys.
+    pub rule_lines: Vec<u32>,
+}
+
+impl DocScan {
+    /// Keeps only what near-duplicate detection needs later (the `chaff dedup` fast path):
+    /// the line keys shrink to the indices of marker-rule lines, and the URL and title go.
+    /// Measured on syn50k: ~400 bytes per document less.
+    pub fn compact(&mut self) {
+        self.rule_lines = self
+            .line_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.rule.is_some())
+            .map(|(i, _)| i as u32)
+            .collect();
+        self.line_keys = Vec::new();
+        self.url = None;
+        self.title = None;
+    }
 }
 
 /// Appends a normalised line to normalised text, one space between them; empty lines add nothing.
@@ -84,6 +105,23 @@ pub fn append_words(out: &mut String, words: &str) {
         out.push(' ');
     }
     out.push_str(words);
+}
+
+/// Appends the normal form of `line` (digits keep their value) to normalised text, one
+/// space between them; a line with no words adds nothing. Returns where the line's words
+/// start in `out`. Normalises in place: no copy of the line.
+pub fn append_normalised(out: &mut String, line: &str) -> usize {
+    let before = out.len();
+    if before > 0 {
+        out.push(' ');
+    }
+    let start = out.len();
+    normalise_append(line, Digits::Value, out);
+    if out.len() == start {
+        out.truncate(before);
+        return before;
+    }
+    start
 }
 
 /// Number of bytes for which `f` holds. Counting into a `u8` per chunk of 255 bytes
@@ -240,6 +278,7 @@ pub fn scan_with_content(
         exact_hash: 0,
         repetition: Repetition::default(),
         line_keys: Vec::new(),
+        rule_lines: Vec::new(),
     };
     if !rec.status.has_text() || rec.text.is_empty() {
         return scan;
@@ -247,31 +286,60 @@ pub fn scan_with_content(
     let text = &rec.text;
     scan.chars = text.chars().count() as u64;
     scan.script = dominant_script(text);
-    let mut normalised = String::with_capacity(text.len());
+    // Each line is normalised straight into the buffer that keeps it (the content, or a
+    // scratch line), then measured there; a marker-rule line is cut off again. The exact
+    // hash streams over every line, so no second copy of the whole text is needed.
+    let mut full = stats.then(|| String::with_capacity(text.len()));
+    let mut exact = Xxh3::new();
+    let mut exact_any = false;
     let mut line_buf = String::new();
     let mut folded = Vec::new();
     let lines = content_lines(text);
     let mut keys = Vec::with_capacity(lines.size_hint().0);
     let unspaced = scan.script.is_unspaced();
     for line in lines {
+        let buf: &mut String = match content.as_deref_mut() {
+            Some(c) => c,
+            None => {
+                line_buf.clear();
+                &mut line_buf
+            }
+        };
+        let before = buf.len();
+        if before > 0 {
+            buf.push(' ');
+        }
+        let start = buf.len();
         // One normalisation serves both uses: digits keep their value for the exact
         // hash and shingles, and are folded to 0 only for the line's boilerplate key.
-        normalise_with(line, Digits::Value, &mut line_buf);
-        let stats = LineStats::of(&line_buf);
+        normalise_append(line, Digits::Value, buf);
+        let norm = &buf[start..];
+        let stats = LineStats::of(norm);
         let hash = if stats.nonzero_digits > 0 {
-            fold_digits(&line_buf, &mut folded);
+            fold_digits(norm, &mut folded);
             xxh3_64(&folded)
         } else {
-            xxh3_64(line_buf.as_bytes())
+            xxh3_64(norm.as_bytes())
         };
+        if !norm.is_empty() {
+            if let Some(f) = full.as_mut() {
+                append_words(f, norm);
+            } else {
+                if exact_any {
+                    exact.update(b" ");
+                }
+                exact.update(norm.as_bytes());
+            }
+            exact_any = true;
+        }
         let rule = rules.match_line(line).map(|i| i as u16);
         keys.push(LineKey {
             hash,
             chars: line.chars().count() as u32,
             words: if unspaced {
-                count_words(&line_buf)
+                count_words(norm)
             } else {
-                stats.spaces + usize::from(!line_buf.is_empty())
+                stats.spaces + usize::from(!norm.is_empty())
             }
             .min(u16::MAX as usize) as u16,
             at_edge: false,
@@ -279,9 +347,8 @@ pub fn scan_with_content(
             starts_lower: line.chars().next().is_some_and(char::is_lowercase),
             rule,
         });
-        append_words(&mut normalised, &line_buf);
-        if let (Some(out), None) = (content.as_deref_mut(), rule) {
-            append_words(out, &line_buf);
+        if norm.is_empty() || rule.is_some() {
+            buf.truncate(before);
         }
     }
     let n = keys.len();
@@ -290,20 +357,18 @@ pub fn scan_with_content(
     }
     scan.lines = n as u32;
     scan.line_keys = keys;
-    if stats {
+    if let Some(normalised) = &full {
         let mut words: Vec<&str> = Vec::new();
-        split_words(&normalised, &mut words);
+        split_words(normalised, &mut words);
         scan.words = words.len() as u64;
         scan.repetition = repetition(text, &words);
-    } else if unspaced {
-        scan.words = count_words(&normalised) as u64;
     } else {
         scan.words = scan.line_keys.iter().map(|k| k.words as u64).sum();
     }
-    scan.exact_hash = if normalised.is_empty() {
-        0
-    } else {
-        xxh3_64(normalised.as_bytes())
+    scan.exact_hash = match &full {
+        _ if !exact_any => 0,
+        Some(normalised) => xxh3_64(normalised.as_bytes()),
+        None => exact.digest(),
     };
     scan
 }
@@ -326,6 +391,35 @@ pub fn content_text(text: &str, boilerplate: &[bool]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_scan_mode_gives_the_same_hash_and_counts() {
+        let rules = RuleSet::builtin();
+        let text =
+            "Breaking: Prices ٣٢ up\n\n[ad_1]\n\nالعَرَبِيَّة   text here, 2024.\n\n  \nSource link";
+        let rec = Record::with_text("t.jsonl:1".into(), text.into(), text.len() as u64);
+        let with_stats = scan(&rec, &rules, true);
+        let plain = scan(&rec, &rules, false);
+        let mut content = String::new();
+        let fast = scan_with_content(&rec, &rules, false, Some(&mut content));
+        let value_form = |l: &str| {
+            let mut out = String::new();
+            crate::normalise::normalise_with(l, Digits::Value, &mut out);
+            out
+        };
+        let whole: Vec<String> = content_lines(text)
+            .map(value_form)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(with_stats.exact_hash, xxh3_64(whole.join(" ").as_bytes()));
+        for other in [&plain, &fast] {
+            assert_eq!(other.exact_hash, with_stats.exact_hash);
+            assert_eq!(other.words, with_stats.words);
+            assert_eq!(other.line_keys, with_stats.line_keys);
+        }
+        // The content keeps every line but the two marker-rule ones.
+        assert_eq!(content, format!("{} {}", whole[0], whole[2]));
+    }
 
     #[test]
     fn hard_wrapped_text_is_reflowed() {

@@ -1,7 +1,7 @@
 //! The pipeline: load → scan each document → corpus-wide boilerplate → content of each
 //! document (language, shingles, signature) → dedup. Subcommands choose what to keep.
 
-use crate::analyse::{self, append_words, content_lines, DocScan};
+use crate::analyse::{self, append_normalised, content_lines, DocScan};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
 use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
@@ -9,7 +9,6 @@ use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
 use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
-use crate::normalise::{normalise_with, Digits};
 use crate::progress::{stage, Progress};
 use crate::record::Record;
 use crate::shingle::shingle_hashes;
@@ -229,6 +228,8 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
                 let scan =
                     analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
                 let (c, sig) = sign_scanned(&scan, &normalised, &signer, settings);
+                let mut scan = scan;
+                scan.compact();
                 (scan, c, sig)
             };
             pass_into(loader, settings, "dedup", each, |(d, c, sig)| {
@@ -283,7 +284,10 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
         &settings.boilerplate,
     )?;
     let mut content = content;
-    for (d, c) in docs.iter().zip(content.iter_mut()) {
+    // Without corpus-wide lines the boilerplate is the marker-rule lines, already counted
+    // (and the one-read path dropped the line keys this would need).
+    let recount = settings.corpus_boilerplate;
+    for (d, c) in docs.iter().zip(content.iter_mut()).take_while(|_| recount) {
         let mask = boilerplate::line_mask(d, &repeated);
         c.boilerplate_lines = 0;
         c.boilerplate_chars = 0;
@@ -485,7 +489,6 @@ fn content_of(
     let mask = boilerplate::line_mask(scan, repeated);
     let mut content = String::with_capacity(rec.text.len());
     let mut normalised = String::with_capacity(rec.text.len());
-    let mut line_buf = String::new();
     for (i, line) in content_lines(&rec.text).enumerate() {
         let Some(key) = scan.line_keys.get(i) else {
             break;
@@ -514,8 +517,7 @@ fn content_of(
             content.push('\n');
         }
         content.push_str(line);
-        normalise_with(line, Digits::Value, &mut line_buf);
-        append_words(&mut normalised, &line_buf);
+        append_normalised(&mut normalised, line);
     }
     c.excerpt = content.chars().take(EXCERPT_CHARS).collect();
     c.rules_fired.sort_unstable();
@@ -551,16 +553,14 @@ fn shingles_of(normalised: &str, scan: &DocScan, settings: &Settings) -> Vec<u64
 /// The content's sorted shingle set, rebuilt from the record exactly as the content pass did.
 fn content_shingles(rec: &Record, scan: &DocScan, mask: &[bool], settings: &Settings) -> Vec<u64> {
     let mut normalised = String::with_capacity(rec.text.len());
-    let mut line_buf = String::new();
     for (i, line) in content_lines(&rec.text)
         .enumerate()
-        .take(scan.line_keys.len())
+        .take(scan.lines as usize)
     {
         if mask.get(i).copied().unwrap_or(false) {
             continue;
         }
-        normalise_with(line, Digits::Value, &mut line_buf);
-        append_words(&mut normalised, &line_buf);
+        append_normalised(&mut normalised, line);
     }
     shingles_of(&normalised, scan, settings)
 }

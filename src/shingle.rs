@@ -176,26 +176,37 @@ impl Iterator for Spaces<'_> {
     }
 }
 
-/// Word n-grams: two space scanners walk the text in lockstep, the trailing
-/// one `n` spaces behind, so each shingle is the byte slice between the space
-/// before its first word and the space after its last word; no per-shingle
-/// allocation.
+/// Word n-grams: one space scanner walks the text, and a ring keeps where each of the
+/// last n words starts, so each shingle is the byte slice from the start of its first
+/// word to the end of its last; no per-shingle allocation. (Two scanners in lockstep
+/// did the space search twice: measured ~10% slower.)
 fn word_shingles(bytes: &[u8], n: usize, out: &mut Vec<u64>) {
     let len = bytes.len();
-    // End of every shingle: each space from the n-th on, then the end of text.
-    let mut ends = Spaces::new(bytes).skip(n - 1);
-    let Some(first_end) = ends.next() else {
+    out.reserve(len / 6 + 1);
+    let mut small = [0usize; 16];
+    let mut large = Vec::new();
+    let starts: &mut [usize] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        large.resize(n, 0);
+        &mut large
+    };
+    // `starts[slot]` is overwritten by the newest word, then names the oldest of the window.
+    let mut slot = 0usize;
+    let mut words = 0usize;
+    let mut start = 0usize;
+    for end in Spaces::new(bytes).chain(std::iter::once(len)) {
+        starts[slot] = start;
+        slot = if slot + 1 == n { 0 } else { slot + 1 };
+        words += 1;
+        if words >= n {
+            out.push(xxh3_64(&bytes[starts[slot]..end]));
+        }
+        start = end + 1;
+    }
+    if words < n {
         // At most n words: the whole text is the only shingle.
         out.push(xxh3_64(bytes));
-        return;
-    };
-    out.reserve(len / 6 + 1);
-    out.push(xxh3_64(&bytes[..first_end]));
-    let mut starts = Spaces::new(bytes);
-    for end in ends.chain(std::iter::once(len)) {
-        // The trailing scanner is always behind `ends`, so it cannot run out.
-        let start = starts.next().map_or(len, |p| p + 1);
-        out.push(xxh3_64(&bytes[start..end]));
     }
 }
 
@@ -293,6 +304,26 @@ mod tests {
             got,
             sorted(vec![xxh3_64(b"x"), xxh3_64(b"y"), xxh3_64(b"z")])
         );
+    }
+
+    #[test]
+    fn word_ngrams_match_naive_windows_for_any_n() {
+        let text: Vec<String> = (0..300).map(|i| format!("w{}", i % 37)).collect();
+        let text = text.join(" ");
+        let words: Vec<&str> = text.split(' ').collect();
+        for n in [1, 2, 5, 13, 16, 17, 40, 300, 301] {
+            let want = if n > words.len() {
+                vec![xxh3_64(text.as_bytes())]
+            } else {
+                sorted(
+                    words
+                        .windows(n)
+                        .map(|w| xxh3_64(w.join(" ").as_bytes()))
+                        .collect(),
+                )
+            };
+            assert_eq!(hashes(&text, false, n, 5), want, "n = {n}");
+        }
     }
 
     #[test]

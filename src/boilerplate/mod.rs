@@ -394,6 +394,16 @@ pub fn marker_lines(docs: &[DocScan]) -> PolarsResult<DataFrame> {
 
 /// Which of a document's non-empty lines are boilerplate (repeated line or marker rule).
 pub fn line_mask(doc: &DocScan, repeated: &RepeatedLines) -> Vec<bool> {
+    if doc.line_keys.is_empty() {
+        // A compacted scan knows its marker-rule lines only (and no line repeats then).
+        let mut mask = vec![false; doc.lines as usize];
+        for &i in &doc.rule_lines {
+            if let Some(m) = mask.get_mut(i as usize) {
+                *m = true;
+            }
+        }
+        return mask;
+    }
     doc.line_keys
         .iter()
         .map(|k| k.rule.is_some() || repeated.contains(k.hash))
