@@ -583,7 +583,11 @@ fn shingle_sets(
             let g = (base + i) as u32;
             let scan = &docs[g as usize];
             let mask = boilerplate::line_mask(scan, repeated);
-            (g, content_shingles(&rec, scan, &mask, settings))
+            let mut set = content_shingles(&rec, scan, &mask, settings);
+            // Shingling leaves the vector with room for twice the set (its sort scatters
+            // into a second half); these sets are held until every pair is verified.
+            set.shrink_to_fit();
+            (g, set)
         });
         sets.extend(found.into_iter().flatten());
         offset += n;
