@@ -25,6 +25,10 @@
 //! pattern = '(?i)^follow us on'
 //! max_chars = 200   # optional, default 200
 //! ```
+//!
+//! An alternative may carry a gate, `{ pattern = '…', requires = ['lit', …] }`: it is
+//! tried only on lines containing one of the literals (ASCII letters case-insensitive),
+//! so unanchored or costly patterns stay off the many lines that cannot match them.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -35,6 +39,9 @@ use serde::Deserialize;
 
 /// The built-in rules, compiled into the binary.
 const BUILTIN_TOML: &str = include_str!("default_rules.toml");
+
+/// Where the built-in rules come from, in error messages.
+const BUILTIN_ORIGIN: &str = "built-in rules";
 
 /// `max_chars` of a user rule that does not set one.
 pub const DEFAULT_MAX_CHARS: usize = 200;
@@ -55,8 +62,32 @@ pub struct RuleSet {
     /// is checked after matching; one set per distinct limit was slower
     /// (0.9 M lines/s) and 5x slower to build.
     groups: Vec<Group>,
+    /// Patterns with a `requires` gate, tried one by one on lines that pass it. Most
+    /// lines contain none of the literals, so the sets stay small (measured on syn50k:
+    /// a `.{0,40}` or a 60-fold Unicode class in a set is scanned on every line) and a
+    /// gated pattern is compiled only when a line first needs it.
+    gated: Vec<GatedPattern>,
+    /// Every gate literal (ASCII case-insensitive); pattern id = literal index.
+    gate_literals: Option<aho_corasick::AhoCorasick>,
+    /// For each gate literal, the gated patterns it opens.
+    literal_opens: Vec<Vec<usize>>,
     /// Largest `max_chars`: longer lines are rejected before any regex runs.
     longest: usize,
+}
+
+struct GatedPattern {
+    pattern: String,
+    rule: usize,
+    regex: std::sync::OnceLock<Regex>,
+}
+
+impl GatedPattern {
+    fn regex(&self) -> &Regex {
+        // Built-in patterns are checked by a test and user patterns when the set is
+        // built, so compiling here cannot fail.
+        self.regex
+            .get_or_init(|| compile_one(&self.pattern).expect("gated pattern was validated"))
+    }
 }
 
 struct Rule {
@@ -86,9 +117,9 @@ struct RuleFile {
 #[serde(deny_unknown_fields)]
 struct RuleSpec {
     name: String,
-    pattern: Option<String>,
+    pattern: Option<PatternEntry>,
     #[serde(default)]
-    patterns: Vec<String>,
+    patterns: Vec<PatternEntry>,
     max_chars: Option<usize>,
     #[serde(default)]
     description: String,
@@ -102,10 +133,33 @@ struct RuleSpec {
     counter_examples: Vec<String>,
 }
 
+/// One alternative of a rule: a bare pattern, or a pattern with the literals it needs.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PatternEntry {
+    Plain(String),
+    Gated(GatedSpec),
+}
+
+/// `{ pattern = '…', requires = ['…', …] }`: the pattern is only tried on lines that
+/// contain one of `requires`, which must hold for every line the pattern can match.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GatedSpec {
+    pattern: String,
+    requires: Vec<String>,
+}
+
+/// A pattern ready to compile, with its gate (empty: always tried).
+struct PatternText {
+    pattern: String,
+    requires: Vec<String>,
+}
+
 /// A rule ready to compile: its alternatives and limits.
 struct Compiled {
     rule: Rule,
-    patterns: Vec<String>,
+    patterns: Vec<PatternText>,
     /// Where the rule was defined, for error messages.
     origin: String,
 }
@@ -113,8 +167,8 @@ struct Compiled {
 impl RuleSet {
     /// The built-in rules only.
     pub fn builtin() -> Self {
-        let specs = parse(BUILTIN_TOML, "built-in rules").expect("built-in rules parse");
-        let compiled = prepare_specs(specs, "built-in rules", &mut HashSet::new())
+        let specs = parse(BUILTIN_TOML, BUILTIN_ORIGIN).expect("built-in rules parse");
+        let compiled = prepare_specs(specs, BUILTIN_ORIGIN, &mut HashSet::new())
             .expect("built-in rules compile");
         Self::build(compiled).expect("built-in rule set builds")
     }
@@ -134,8 +188,8 @@ impl RuleSet {
         // even when a generic built-in rule would also match it.
         let mut all = prepare_specs(parse(text, origin)?, origin, &mut names)?;
         let builtin = prepare_specs(
-            parse(BUILTIN_TOML, "built-in rules")?,
-            "built-in rules",
+            parse(BUILTIN_TOML, BUILTIN_ORIGIN)?,
+            BUILTIN_ORIGIN,
             &mut names,
         )?;
         all.extend(builtin);
@@ -145,14 +199,49 @@ impl RuleSet {
     fn build(compiled: Vec<Compiled>) -> Result<Self, String> {
         let mut anchored = (Vec::new(), Vec::new());
         let mut other = (Vec::new(), Vec::new());
+        let mut gated = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_opens: Vec<Vec<usize>> = Vec::new();
         for (i, c) in compiled.iter().enumerate() {
             for p in &c.patterns {
-                let group = if starts_anchored(p) {
+                if !p.requires.is_empty() {
+                    let regex = std::sync::OnceLock::new();
+                    // A user's pattern is compiled now so a mistake is reported before
+                    // the run; built-in ones (tested) wait until a line needs them.
+                    if c.origin != BUILTIN_ORIGIN {
+                        let re = compile_one(&p.pattern).map_err(|e| {
+                            format!(
+                                "rule file {}: rule '{}': invalid pattern {:?}: {e}",
+                                c.origin, c.rule.name, p.pattern
+                            )
+                        })?;
+                        let _ = regex.set(re);
+                    }
+                    for lit in &p.requires {
+                        let key = lit.to_ascii_lowercase();
+                        let at = match literals.iter().position(|l| *l == key) {
+                            Some(at) => at,
+                            None => {
+                                literals.push(key);
+                                literal_opens.push(Vec::new());
+                                literals.len() - 1
+                            }
+                        };
+                        literal_opens[at].push(gated.len());
+                    }
+                    gated.push(GatedPattern {
+                        pattern: p.pattern.clone(),
+                        rule: i,
+                        regex,
+                    });
+                    continue;
+                }
+                let group = if starts_anchored(&p.pattern) {
                     &mut anchored
                 } else {
                     &mut other
                 };
-                group.0.push(p.as_str());
+                group.0.push(p.pattern.as_str());
                 group.1.push(i);
             }
         }
@@ -171,11 +260,45 @@ impl RuleSet {
             };
             groups.push(Group { set, ids });
         }
+        let gate_literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    // A few dozen short literals: a full DFA is small, and scanning with
+                    // it was faster than the default (the prefilter rarely skips here).
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&literals)
+                    .map_err(|e| format!("rule gates: {e}"))?,
+            )
+        };
         Ok(Self {
             longest: compiled.iter().map(|c| c.rule.max_chars).max().unwrap_or(0),
             rules: compiled.into_iter().map(|c| c.rule).collect(),
             groups,
+            gated,
+            gate_literals,
+            literal_opens,
         })
+    }
+
+    /// Gated patterns whose gate this (cleaned) line passes, ascending, distinct.
+    fn opened(&self, text: &str) -> Vec<usize> {
+        let Some(ac) = &self.gate_literals else {
+            return Vec::new();
+        };
+        // Most lines hold no literal: a prefiltered yes/no first, the full scan only then.
+        if !ac.is_match(text) {
+            return Vec::new();
+        }
+        let mut open: Vec<usize> = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            open.extend(&self.literal_opens[m.pattern().as_usize()]);
+        }
+        open.sort_unstable();
+        open.dedup();
+        open
     }
 
     /// Index of the first rule matching this line (raw text, trimmed inside), or None.
@@ -198,6 +321,15 @@ impl RuleSet {
                 best = Some(best.map_or(id, |b| b.min(id)));
             }
         }
+        for g in self.opened(&text) {
+            let p = &self.gated[g];
+            if best.is_some_and(|b| b <= p.rule) || chars > self.rules[p.rule].max_chars {
+                continue;
+            }
+            if p.regex().is_match(&text) {
+                best = Some(p.rule);
+            }
+        }
         best
     }
 
@@ -215,6 +347,9 @@ impl RuleSet {
                 .iter()
                 .enumerate()
                 .any(|(k, &id)| id == i && m.matched(k))
+        }) || self.opened(&text).into_iter().any(|g| {
+            let p = &self.gated[g];
+            p.rule == i && p.regex().is_match(&text)
         })
     }
 
@@ -327,7 +462,7 @@ fn prepare_specs(
                 "this name is already used (by another rule here or a built-in rule)".into(),
             ));
         }
-        let mut parts: Vec<String> = spec.pattern.into_iter().collect();
+        let mut parts: Vec<PatternEntry> = spec.pattern.into_iter().collect();
         parts.extend(spec.patterns);
         if parts.is_empty() {
             return Err(bad("needs `pattern` (or `patterns`)".into()));
@@ -337,8 +472,27 @@ fn prepare_specs(
             return Err(bad("max_chars must be at least 1".into()));
         }
         let mut patterns = Vec::with_capacity(parts.len());
-        for p in &parts {
-            patterns.push(strip_arabic_marks(p));
+        for p in parts {
+            let (pattern, requires) = match p {
+                PatternEntry::Plain(p) => (p, Vec::new()),
+                PatternEntry::Gated(g) => {
+                    if g.requires.iter().any(|l| l.is_empty()) {
+                        return Err(bad("`requires` literals must not be empty".into()));
+                    }
+                    if g.requires.is_empty() {
+                        return Err(bad("`requires` needs at least one literal".into()));
+                    }
+                    // Lines are matched with their Arabic marks removed: so are the gates.
+                    (
+                        g.pattern,
+                        g.requires.iter().map(|l| strip_arabic_marks(l)).collect(),
+                    )
+                }
+            };
+            patterns.push(PatternText {
+                pattern: strip_arabic_marks(&pattern),
+                requires,
+            });
         }
         out.push(Compiled {
             rule: Rule {
@@ -379,11 +533,11 @@ fn starts_anchored(pattern: &str) -> bool {
 /// of CPU for the built-in rules).
 fn blame(compiled: &[Compiled], set_error: regex::Error) -> String {
     for c in compiled {
-        for p in &c.patterns {
-            if let Err(e) = compile_one(p) {
+        for p in c.patterns.iter().filter(|p| p.requires.is_empty()) {
+            if let Err(e) = compile_one(&p.pattern) {
                 return format!(
-                    "rule file {}: rule '{}': invalid pattern {p:?}: {e}",
-                    c.origin, c.rule.name
+                    "rule file {}: rule '{}': invalid pattern {:?}: {e}",
+                    c.origin, c.rule.name, p.pattern
                 );
             }
         }
@@ -482,6 +636,93 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    /// Every gated built-in pattern compiles (they are compiled lazily in a run).
+    #[test]
+    fn every_gated_builtin_pattern_compiles() {
+        let rs = builtin();
+        assert!(rs.gated.len() >= 10, "{} gated patterns", rs.gated.len());
+        for g in &rs.gated {
+            compile_one(&g.pattern).unwrap_or_else(|e| panic!("{}: {e}", g.pattern));
+        }
+    }
+
+    /// A gate only skips lines its pattern cannot match: on every line of the sample
+    /// corpora and every example and counter-example, a gated pattern that matches the
+    /// cleaned line has its gate open.
+    #[test]
+    fn gates_are_necessary() {
+        let rs = builtin();
+        let specs = parse(BUILTIN_TOML, "built-in").unwrap();
+        let mut lines: Vec<String> = specs
+            .iter()
+            .flat_map(|s| s.examples.iter().chain(&s.counter_examples).cloned())
+            .collect();
+        // Case variants outside ASCII, which the gate's case-insensitivity does not cover.
+        for tricky in [
+            "CRÉDIT PHOTO : Jean Dupont",
+            "PARIS (ſPA) -",
+            "NICE [REUTERS] —",
+        ] {
+            let (text, _) = rs.clean(tricky).unwrap();
+            assert!(
+                rs.gated.iter().any(|p| p.regex().is_match(&text)),
+                "{tricky:?} matches no gated pattern"
+            );
+            lines.push(tricky.to_string());
+        }
+        for dir in crate::normalise::tests::corpus_dirs() {
+            for text in crate::normalise::tests::corpus_texts(&dir) {
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        let mut matched = 0;
+        for line in &lines {
+            let Some((text, _)) = rs.clean(line) else {
+                continue;
+            };
+            let open = rs.opened(&text);
+            for (g, p) in rs.gated.iter().enumerate() {
+                if p.regex().is_match(&text) {
+                    matched += 1;
+                    assert!(
+                        open.contains(&g),
+                        "gate of {:?} shut on {line:?}",
+                        p.pattern
+                    );
+                }
+            }
+        }
+        // The examples alone match every gated pattern at least once.
+        assert!(matched >= rs.gated.len(), "{matched} matches");
+    }
+
+    /// A user pattern with a gate is compiled (and a bad one reported) when the set is built.
+    #[test]
+    fn user_gates_work_and_bad_gated_patterns_are_reported() {
+        let toml = r#"
+            [[rule]]
+            name = "site_footer"
+            patterns = [{ pattern = '(?i)visit example\.com today', requires = ["example.com"] }]
+        "#;
+        let rs = RuleSet::with_user_toml(toml, "user.toml").unwrap();
+        let i = rs.index_of("site_footer").unwrap();
+        assert_eq!(rs.match_line("Please VISIT Example.com today"), Some(i));
+        assert_eq!(rs.match_line("Please visit example.org today"), None);
+        let bad = r#"
+            [[rule]]
+            name = "broken"
+            patterns = [{ pattern = '(unclosed', requires = ["x"] }]
+        "#;
+        let err = RuleSet::with_user_toml(bad, "user.toml").unwrap_err();
+        assert!(err.contains("broken") && err.contains("user.toml"), "{err}");
+        let empty = r#"
+            [[rule]]
+            name = "empty_gate"
+            patterns = [{ pattern = 'x', requires = [] }]
+        "#;
+        assert!(RuleSet::with_user_toml(empty, "user.toml").is_err());
     }
 
     /// The founding example: every boilerplate line is caught, no body line is.
