@@ -24,7 +24,23 @@ enum Command {
     Report(cmd::report::ReportArgs),
 }
 
+/// Fixes glibc's mmap threshold at 1 MiB. By default glibc raises it after a large buffer
+/// is freed, so the input blocks and big records then come from the heap, where the small
+/// strings every record keeps pin them and the heap cannot shrink. Fixing it also fixes
+/// the trim threshold at 128 KiB, and trimming that often cost ~10% of the run; 64 MiB
+/// does not. Measured on syn50k (`chaff dedup --verify estimate`): peak RSS 203 -> 152 MB,
+/// memory per record between the 10,000- and 50,000-record corpora 2.2 -> 1.3 KB.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
