@@ -306,13 +306,9 @@ pub fn scan_with_content(
             }
         };
         let before = buf.len();
-        if before > 0 {
-            buf.push(' ');
-        }
-        let start = buf.len();
         // One normalisation serves both uses: digits keep their value for the exact
         // hash and shingles, and are folded to 0 only for the line's boilerplate key.
-        normalise_append(line, Digits::Value, buf);
+        let start = append_normalised(buf, line);
         let norm = &buf[start..];
         let stats = LineStats::of(norm);
         let hash = if stats.nonzero_digits > 0 {
@@ -347,7 +343,7 @@ pub fn scan_with_content(
             starts_lower: line.chars().next().is_some_and(char::is_lowercase),
             rule,
         });
-        if norm.is_empty() || rule.is_some() {
+        if rule.is_some() {
             buf.truncate(before);
         }
     }

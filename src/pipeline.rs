@@ -286,22 +286,23 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let mut content = content;
     // Without corpus-wide lines the boilerplate is the marker-rule lines, already counted
     // (and the one-read path dropped the line keys this would need).
-    let recount = settings.corpus_boilerplate;
-    for (d, c) in docs.iter().zip(content.iter_mut()).take_while(|_| recount) {
-        let mask = boilerplate::line_mask(d, &repeated);
-        c.boilerplate_lines = 0;
-        c.boilerplate_chars = 0;
-        c.boilerplate_words = 0;
-        c.content_chars = 0;
-        c.content_words = 0;
-        for (k, &is_bp) in d.line_keys.iter().zip(&mask) {
-            if is_bp {
-                c.boilerplate_lines += 1;
-                c.boilerplate_chars += k.chars as u64;
-                c.boilerplate_words += k.words as u32;
-            } else {
-                c.content_chars += k.chars as u64;
-                c.content_words += k.words as u32;
+    if settings.corpus_boilerplate {
+        for (d, c) in docs.iter().zip(content.iter_mut()) {
+            let mask = boilerplate::line_mask(d, &repeated);
+            c.boilerplate_lines = 0;
+            c.boilerplate_chars = 0;
+            c.boilerplate_words = 0;
+            c.content_chars = 0;
+            c.content_words = 0;
+            for (k, &is_bp) in d.line_keys.iter().zip(&mask) {
+                if is_bp {
+                    c.boilerplate_lines += 1;
+                    c.boilerplate_chars += k.chars as u64;
+                    c.boilerplate_words += k.words as u32;
+                } else {
+                    c.content_chars += k.chars as u64;
+                    c.content_words += k.words as u32;
+                }
             }
         }
     }
