@@ -248,27 +248,16 @@ fn is_hard_wrapped(text: &str) -> bool {
     lines >= 4 && wrapped * 2 >= lines
 }
 
-/// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
-pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
-    scan_with_content(rec, rules, stats, None)
-}
-
-/// [`scan`], also writing the normalised text of the lines no marker rule matched into
-/// `content` (the dedup fast path shingles it without normalising every line again).
-pub fn scan_with_content(
-    rec: &Record,
-    rules: &RuleSet,
-    stats: bool,
-    mut content: Option<&mut String>,
-) -> DocScan {
-    let mut scan = DocScan {
+/// The fields of a scan that come straight from the record; the measures start at zero.
+fn blank_scan(rec: &Record, url_and_title: bool) -> DocScan {
+    DocScan {
         doc_id: rec.id.clone().unwrap_or_else(|| rec.source.clone()),
         source: rec.source.clone(),
         status: rec.status,
         error: rec.error.clone(),
-        url: rec.url.clone(),
+        url: rec.url.clone().filter(|_| url_and_title),
         domain: rec.url.as_deref().and_then(domain_of),
-        title: rec.title.clone(),
+        title: rec.title.clone().filter(|_| url_and_title),
         date: rec.date.clone(),
         bytes: rec.bytes,
         chars: 0,
@@ -279,16 +268,20 @@ pub fn scan_with_content(
         repetition: Repetition::default(),
         line_keys: Vec::new(),
         rule_lines: Vec::new(),
-    };
+    }
+}
+
+/// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
+pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
+    let mut scan = blank_scan(rec, true);
     if !rec.status.has_text() || rec.text.is_empty() {
         return scan;
     }
     let text = &rec.text;
     scan.chars = text.chars().count() as u64;
     scan.script = dominant_script(text);
-    // Each line is normalised straight into the buffer that keeps it (the content, or a
-    // scratch line), then measured there; a marker-rule line is cut off again. The exact
-    // hash streams over every line, so no second copy of the whole text is needed.
+    // Each line is normalised into a scratch buffer and measured there. The exact hash
+    // streams over every line, so no second copy of the whole text is needed.
     let mut full = stats.then(|| String::with_capacity(text.len()));
     let mut exact = Xxh3::new();
     let mut exact_any = false;
@@ -298,18 +291,11 @@ pub fn scan_with_content(
     let mut keys = Vec::with_capacity(lines.size_hint().0);
     let unspaced = scan.script.is_unspaced();
     for line in lines {
-        let buf: &mut String = match content.as_deref_mut() {
-            Some(c) => c,
-            None => {
-                line_buf.clear();
-                &mut line_buf
-            }
-        };
-        let before = buf.len();
+        line_buf.clear();
         // One normalisation serves both uses: digits keep their value for the exact
         // hash and shingles, and are folded to 0 only for the line's boilerplate key.
-        let start = append_normalised(buf, line);
-        let norm = &buf[start..];
+        let start = append_normalised(&mut line_buf, line);
+        let norm = &line_buf[start..];
         let stats = LineStats::of(norm);
         let hash = if stats.nonzero_digits > 0 {
             fold_digits(norm, &mut folded);
@@ -343,9 +329,6 @@ pub fn scan_with_content(
             starts_lower: line.chars().next().is_some_and(char::is_lowercase),
             rule,
         });
-        if rule.is_some() {
-            buf.truncate(before);
-        }
     }
     let n = keys.len();
     for (i, k) in keys.iter_mut().enumerate() {
@@ -367,6 +350,69 @@ pub fn scan_with_content(
         None => exact.digest(),
     };
     scan
+}
+
+/// Line counts of the one-read dedup scan: content lines versus marker-rule lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MarkerTally {
+    /// Characters of the raw lines no marker rule matched.
+    pub content_chars: u64,
+    /// Lines a marker rule matched.
+    pub rule_lines: u32,
+    /// Characters of those lines.
+    pub rule_chars: u64,
+    /// Rules that fired, sorted, each once.
+    pub rules: Vec<u16>,
+}
+
+/// The `chaff dedup` scan: only what near-duplicate detection needs, in one read. The
+/// normal form of the lines no marker rule matched is written to `content` (for
+/// shingling); the scan comes back compact (marker-rule line indices, no line keys),
+/// with the exact hash of the whole normalised text, as [`scan`] computes it. Line keys,
+/// word counts and repetition are not computed: nothing in the dedup tables uses them.
+pub fn scan_for_dedup(
+    rec: &Record,
+    rules: &RuleSet,
+    content: &mut String,
+) -> (DocScan, MarkerTally) {
+    let mut scan = blank_scan(rec, false);
+    let mut tally = MarkerTally::default();
+    if !rec.status.has_text() || rec.text.is_empty() {
+        return (scan, tally);
+    }
+    let text = &rec.text;
+    scan.script = dominant_script(text);
+    let mut exact = Xxh3::new();
+    let mut exact_any = false;
+    let mut lines = 0u32;
+    for line in content_lines(text) {
+        let before = content.len();
+        let start = append_normalised(content, line);
+        let norm = &content[start..];
+        if !norm.is_empty() {
+            if exact_any {
+                exact.update(b" ");
+            }
+            exact.update(norm.as_bytes());
+            exact_any = true;
+        }
+        let chars = line.chars().count() as u64;
+        if let Some(rule) = rules.match_line(line) {
+            content.truncate(before);
+            scan.rule_lines.push(lines);
+            tally.rule_lines += 1;
+            tally.rule_chars += chars;
+            tally.rules.push(rule as u16);
+        } else {
+            tally.content_chars += chars;
+        }
+        lines += 1;
+    }
+    tally.rules.sort_unstable();
+    tally.rules.dedup();
+    scan.lines = lines;
+    scan.exact_hash = if exact_any { exact.digest() } else { 0 };
+    (scan, tally)
 }
 
 /// The content of a document: its lines minus the boilerplate ones, joined by newlines.
@@ -397,7 +443,7 @@ mod tests {
         let with_stats = scan(&rec, &rules, true);
         let plain = scan(&rec, &rules, false);
         let mut content = String::new();
-        let fast = scan_with_content(&rec, &rules, false, Some(&mut content));
+        let (fast, tally) = scan_for_dedup(&rec, &rules, &mut content);
         let value_form = |l: &str| {
             let mut out = String::new();
             crate::normalise::normalise_with(l, Digits::Value, &mut out);
@@ -408,11 +454,33 @@ mod tests {
             .filter(|l| !l.is_empty())
             .collect();
         assert_eq!(with_stats.exact_hash, xxh3_64(whole.join(" ").as_bytes()));
+        assert_eq!(plain.words, with_stats.words);
+        assert_eq!(plain.line_keys, with_stats.line_keys);
         for other in [&plain, &fast] {
             assert_eq!(other.exact_hash, with_stats.exact_hash);
-            assert_eq!(other.words, with_stats.words);
-            assert_eq!(other.line_keys, with_stats.line_keys);
+            assert_eq!(other.lines, with_stats.lines);
         }
+        // The dedup scan keeps what `compact` keeps of a full scan.
+        let mut compacted = with_stats.clone();
+        compacted.compact();
+        assert_eq!(fast.rule_lines, compacted.rule_lines);
+        assert_eq!(fast.rule_lines, vec![1, 3]);
+        let rule_chars: u64 = with_stats
+            .line_keys
+            .iter()
+            .filter(|k| k.rule.is_some())
+            .map(|k| k.chars as u64)
+            .sum();
+        assert_eq!(tally.rule_lines, 2);
+        assert_eq!(tally.rule_chars, rule_chars);
+        assert_eq!(
+            tally.content_chars + rule_chars,
+            with_stats
+                .line_keys
+                .iter()
+                .map(|k| k.chars as u64)
+                .sum::<u64>()
+        );
         // The content keeps every line but the two marker-rule ones.
         assert_eq!(content, format!("{} {}", whole[0], whole[2]));
     }

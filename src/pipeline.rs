@@ -1,7 +1,7 @@
 //! The pipeline: load → scan each document → corpus-wide boilerplate → content of each
 //! document (language, shingles, signature) → dedup. Subcommands choose what to keep.
 
-use crate::analyse::{self, append_normalised, content_lines, DocScan};
+use crate::analyse::{self, append_normalised, content_lines, DocScan, MarkerTally};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
 use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
@@ -11,7 +11,7 @@ use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
 use crate::progress::{stage, Progress};
 use crate::record::Record;
-use crate::shingle::shingle_hashes;
+use crate::shingle::{count_distinct, shingle_hashes, shingle_stream};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -225,11 +225,8 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             // ends, so they never exist twice for the whole corpus (512 B per document).
             let each = |_, rec: Record| {
                 let mut normalised = String::with_capacity(rec.text.len());
-                let scan =
-                    analyse::scan_with_content(&rec, rules, settings.stats, Some(&mut normalised));
-                let (c, sig) = sign_scanned(&scan, &normalised, &signer, settings);
-                let mut scan = scan;
-                scan.compact();
+                let (scan, tally) = analyse::scan_for_dedup(&rec, rules, &mut normalised);
+                let (c, sig) = sign_scanned(&scan, tally, &normalised, &signer, settings);
                 (scan, c, sig)
             };
             pass_into(loader, settings, "dedup", each, |(d, c, sig)| {
@@ -364,34 +361,47 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
 /// (the one-read path: boilerplate is the marker-rule lines only).
 fn sign_scanned(
     scan: &DocScan,
+    tally: MarkerTally,
     normalised: &str,
     signer: &MinHasher,
     settings: &Settings,
 ) -> (DocContent, Vec<u32>) {
     let mut c = DocContent {
         lang: "und",
+        content_chars: tally.content_chars,
+        boilerplate_lines: tally.rule_lines,
+        boilerplate_chars: tally.rule_chars,
+        rules_fired: tally.rules,
         ..DocContent::default()
     };
-    for k in &scan.line_keys {
-        if let Some(r) = k.rule {
-            c.boilerplate_lines += 1;
-            c.boilerplate_chars += k.chars as u64;
-            c.boilerplate_words += k.words as u32;
-            c.rules_fired.push(r);
-        } else {
-            c.content_chars += k.chars as u64;
-            c.content_words += k.words as u32;
-        }
-    }
-    c.rules_fired.sort_unstable();
-    c.rules_fired.dedup();
     let mut sig = vec![u32::MAX; settings.dedup.num_perm];
-    let shingles = shingles_of(normalised, scan, settings);
-    c.shingles = shingles.len() as u32;
-    if !shingles.is_empty() {
-        signer.sign(&shingles, &mut sig);
-    }
+    c.shingles = sign_content(normalised, scan, signer, settings, &mut sig);
     (c, sig)
+}
+
+/// Signs a document's normalised content into `sig`; returns its number of distinct
+/// shingles. The shingles are hashed in text order and never sorted: only the
+/// verification sets need order.
+fn sign_content(
+    normalised: &str,
+    scan: &DocScan,
+    signer: &MinHasher,
+    settings: &Settings,
+    sig: &mut [u32],
+) -> u32 {
+    let mut shingles = Vec::new();
+    shingle_stream(
+        normalised,
+        scan.script.is_unspaced(),
+        settings.dedup.ngram,
+        settings.dedup.char_ngram,
+        &mut shingles,
+    );
+    if shingles.is_empty() {
+        return 0;
+    }
+    signer.sign(&shingles, sig);
+    count_distinct(&shingles, &mut Vec::new()) as u32
 }
 
 /// Which boilerplate table rows each document supplies the example text for.
@@ -529,12 +539,11 @@ fn content_of(
     if let Some(extractor) = &settings.entities {
         c.entities = Some(extractor.extract(&content, scan.script.is_cased()));
     }
-    let shingles = shingles_of(&normalised, scan, settings);
-    debug_assert_eq!(shingles, content_shingles(rec, scan, &mask, settings));
-    c.shingles = shingles.len() as u32;
-    if !shingles.is_empty() {
-        signer.sign(&shingles, &mut sig);
-    }
+    debug_assert_eq!(
+        shingles_of(&normalised, scan, settings),
+        content_shingles(rec, scan, &mask, settings)
+    );
+    c.shingles = sign_content(&normalised, scan, signer, settings, &mut sig);
     (c, sig)
 }
 

@@ -25,6 +25,21 @@ pub fn shingle_hashes(
     char_n: usize,
     out: &mut Vec<u64>,
 ) {
+    shingle_stream(normalised, unspaced, word_n, char_n, out);
+    sort_uniform(out);
+    out.dedup();
+}
+
+/// The hashes of [`shingle_hashes`] in text order, repeats included: all a MinHash
+/// signature needs (a minimum ignores order and repeats), without the sort that only
+/// set intersection needs. Count the set with [`count_distinct`].
+pub fn shingle_stream(
+    normalised: &str,
+    unspaced: bool,
+    word_n: usize,
+    char_n: usize,
+    out: &mut Vec<u64>,
+) {
     out.clear();
     // Stray leading/trailing spaces would otherwise create an empty "word".
     // Trimming ASCII bytes keeps `text` valid UTF-8 (a space is never inside a sequence).
@@ -37,8 +52,52 @@ pub fn shingle_hashes(
     } else {
         word_shingles(text.as_bytes(), word_n.max(1), out);
     }
-    sort_uniform(out);
-    out.dedup();
+}
+
+/// Number of distinct values in `hashes` (uniform 64-bit hashes), counted in an
+/// open-addressing table at most half full: one pass, no sort. `table` is scratch.
+/// Crafted hashes that crowd the table (more than 4 probes per value on average)
+/// fall back to sorting a copy, so the worst case stays O(n log n).
+pub fn count_distinct(hashes: &[u64], table: &mut Vec<u64>) -> usize {
+    let n = hashes.len();
+    if n <= 1 {
+        return n;
+    }
+    let bits = (2 * n).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    table.clear();
+    table.resize(1 << bits, 0);
+    // 0 marks an empty slot, so the value 0 is counted on the side.
+    let mut zero = false;
+    let mut distinct = 0usize;
+    let mut probes = 0usize;
+    for &h in hashes {
+        if h == 0 {
+            zero = true;
+            continue;
+        }
+        let mut i = (h >> (64 - bits)) as usize;
+        loop {
+            let slot = table[i];
+            if slot == 0 {
+                table[i] = h;
+                distinct += 1;
+                break;
+            }
+            if slot == h {
+                break;
+            }
+            i = (i + 1) & mask;
+            probes += 1;
+        }
+        if probes > 4 * n {
+            let mut sorted = hashes.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            return sorted.len();
+        }
+    }
+    distinct + usize::from(zero)
 }
 
 /// `s` without leading and trailing ASCII spaces (byte-wise, cheaper than `trim_matches`).
@@ -270,6 +329,34 @@ mod tests {
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    #[test]
+    fn stream_is_the_set_in_text_order_and_the_distinct_count_matches() {
+        let text =
+            "the cat sat on the mat the cat sat on the mat and then the cat sat on the mat again";
+        for (unspaced, wn, cn) in [(false, 5, 5), (false, 2, 5), (true, 5, 3), (false, 40, 5)] {
+            let set = hashes(text, unspaced, wn, cn);
+            let mut stream = Vec::new();
+            shingle_stream(text, unspaced, wn, cn, &mut stream);
+            assert!(stream.len() > set.len() || wn == 40, "repeats are kept");
+            assert_eq!(sorted(stream.clone()), set);
+            assert_eq!(count_distinct(&stream, &mut Vec::new()), set.len());
+        }
+    }
+
+    #[test]
+    fn count_distinct_handles_zero_repeats_and_crowded_tables() {
+        let mut table = Vec::new();
+        assert_eq!(count_distinct(&[], &mut table), 0);
+        assert_eq!(count_distinct(&[7], &mut table), 1);
+        assert_eq!(count_distinct(&[0, 0, 5, 5, 0], &mut table), 2);
+        let spread: Vec<u64> = (1..=1000u64).map(|i| xxh3_64(&i.to_le_bytes())).collect();
+        let doubled: Vec<u64> = spread.iter().chain(&spread).copied().collect();
+        assert_eq!(count_distinct(&doubled, &mut table), 1000);
+        // Values sharing their top bits all land in one slot: the fallback still counts them.
+        let crowded: Vec<u64> = (1..=5000u64).chain(1..=100).collect();
+        assert_eq!(count_distinct(&crowded, &mut table), 5000);
     }
 
     #[test]
