@@ -170,6 +170,28 @@ fn plain_words8(w: u64, digits: bool) -> Option<(u64, u64)> {
     Some((lower, space))
 }
 
+/// Eight ASCII bytes (little-endian in `w`) mapped as [`BYTE_MAP`] / [`BYTE_MAP_VALUE`]
+/// map them (letters lower-cased, digits kept or `0` by `digits`, anything else 0), and
+/// a bit per byte (bit i for byte i) telling which are kept.
+#[inline(always)]
+fn mapped8(w: u64, digits: bool) -> (u64, u32) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let lower = w | (0x20 * ONES);
+    let letter = (lower + (0x80 - u64::from(b'a')) * ONES)
+        & !(lower + (0x7F - u64::from(b'z')) * ONES)
+        & HIGH;
+    let digit =
+        (w + (0x80 - u64::from(b'0')) * ONES) & !(w + (0x7F - u64::from(b'9')) * ONES) & HIGH;
+    // A high bit per flagged byte, spread to the whole byte.
+    let bytes_of = |high: u64| (high >> 7) * 0xFF;
+    let digit_bytes = if digits { w } else { u64::from(b'0') * ONES };
+    let mapped = (lower & bytes_of(letter)) | (digit_bytes & bytes_of(digit));
+    // Gather the eight flags (bits 7, 15, …, 63) into one byte.
+    let kept = (((letter | digit) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    (mapped, kept)
+}
+
 /// Length of the leading all-ASCII part of `bytes`, eight bytes at a time.
 #[inline]
 fn ascii_prefix_len(bytes: &[u8]) -> usize {
@@ -262,54 +284,68 @@ impl Writer<'_> {
         // (at or past its old length) before the borrow ends, so the String stays UTF-8.
         let v = unsafe { self.out.as_mut_vec() };
         let old_len = v.len();
-        // At most one byte per input byte plus one pending space, and the two
-        // speculative writes need two more.
-        v.resize(old_len + bytes.len() + 2, 0);
+        // At most one byte per input byte plus one pending space are kept; the
+        // speculative writes (a space, or eight bytes at `end`) need SLACK more.
+        const SLACK: usize = 16;
+        v.resize(old_len + bytes.len() + SLACK, 0);
         // A plain slice keeps its pointer and length in registers; writing through the
         // Vec reloaded both after every byte store (a store may alias the Vec's header).
         let buf = &mut v[old_len..];
         let nonempty_before = old_len > self.base;
         let mut end = 0;
+        // A separator was seen since the last kept byte, after something was written
+        // (the space is written only before the next kept byte).
         let mut pending = self.space;
-        let mut i = 0;
-        // Eight bytes at a time while they are letters and digits with single spaces
-        // between them (most of prose): their normal form is the bytes themselves with
-        // letters lower-cased. Any other eight bytes go through the per-byte loop.
-        // Writes stay in bounds: at most one pending space plus one output byte per
-        // input byte are ever written, and the buffer has two bytes of slack.
-        while i < bytes.len() {
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-                if let Some((lower, spaces)) = plain_words8(w, self.keep) {
-                    let first_space = spaces & 0x80 != 0;
-                    let last_space = spaces >> 63 != 0;
-                    if first_space && !(nonempty_before | (end != 0)) {
-                        // A leading separator of the text adds nothing.
-                        buf[end..end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
-                        end += 7;
-                    } else {
-                        buf[end] = b' ';
-                        end += usize::from(pending & !first_space);
-                        buf[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-                        end += 8;
-                    }
-                    // A trailing space is a separator still pending.
-                    end -= usize::from(last_space);
-                    pending = last_space;
-                    i += 8;
-                    continue;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            // Letters and digits with single spaces between them (most of prose): the
+            // normal form is the bytes themselves with letters lower-cased.
+            if let Some((lower, spaces)) = plain_words8(w, self.keep) {
+                let first_space = spaces & 0x80 != 0;
+                let last_space = spaces >> 63 != 0;
+                if first_space && !(nonempty_before | (end != 0)) {
+                    // A leading separator of the text adds nothing.
+                    buf[end..end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
+                    end += 7;
+                } else {
+                    buf[end] = b' ';
+                    end += usize::from(pending & !first_space);
+                    buf[end..end + 8].copy_from_slice(&lower.to_le_bytes());
+                    end += 8;
                 }
+                // A trailing space is a separator still pending.
+                end -= usize::from(last_space);
+                pending = last_space;
+                continue;
             }
-            for &b in &bytes[i..(i + 8).min(bytes.len())] {
-                let m = map[b as usize];
-                let keep = m != 0;
+            // Any other eight ASCII bytes: each run of kept bytes is written as one
+            // eight-byte store (the bytes past the run are overwritten next), with a space
+            // before it when a separator came before it.
+            let (mapped, mut kept) = mapped8(w, self.keep);
+            let mut pos = 0u32;
+            while kept != 0 {
+                let start = kept.trailing_zeros();
+                let len = (!(kept >> start)).trailing_zeros();
+                let has_output = nonempty_before | (end != 0);
                 buf[end] = b' ';
-                end += usize::from(pending & keep);
-                buf[end] = m;
-                end += usize::from(keep);
-                pending = !keep & (pending | nonempty_before | (end != 0));
+                end += usize::from((pending | (start > pos)) & has_output);
+                buf[end..end + 8].copy_from_slice(&(mapped >> (8 * start)).to_le_bytes());
+                end += len as usize;
+                pending = false;
+                pos = start + len;
+                kept &= !(((1u32 << len) - 1) << start);
             }
-            i += 8;
+            pending |= (pos < 8) & (nonempty_before | (end != 0));
+        }
+        for &b in chunks.remainder() {
+            let m = map[b as usize];
+            let keep = m != 0;
+            buf[end] = b' ';
+            end += usize::from(pending & keep);
+            buf[end] = m;
+            end += usize::from(keep);
+            pending = !keep & (pending | nonempty_before | (end != 0));
         }
         let end = old_len + end;
         v.truncate(end);
@@ -972,13 +1008,14 @@ pub(crate) mod tests {
     fn eight_byte_fast_path_matches_the_definition() {
         // Every alignment of words, single and double spaces, punctuation and digits
         // around the eight-byte chunks, appended after text or at the start.
-        let alphabet = b"aZ7 .  q";
+        // Bytes on both sides of every range the SWAR tests check, several times over.
+        let alphabet = b"aZ7 .  q  zA09@[`{/:\x7f\x00\n-_ bcXY";
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        for round in 0..4000 {
+        for round in 0..20000 {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let len = (state % 40) as usize;
+            let len = (state % 48) as usize;
             let text: String = (0..len)
                 .map(|j| {
                     let r = state.rotate_left(j as u32 * 5) ^ (j as u64).wrapping_mul(0x9E37);
