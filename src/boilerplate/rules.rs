@@ -98,6 +98,10 @@ struct Rule {
 
 struct Group {
     set: RegexSet,
+    /// The set's only pattern as a plain regex, when it has one: a set searches
+    /// for every match kind at once, which rules out the reverse (end-anchored)
+    /// search strategies a lone `…$` pattern gets as a `Regex`.
+    single: Option<Regex>,
     /// Rule index of each pattern in `set`, ascending, so the first match
     /// in a group is that group's lowest-numbered rule.
     ids: Vec<usize>,
@@ -258,7 +262,11 @@ impl RuleSet {
                 Ok(set) => set,
                 Err(e) => return Err(blame(&compiled, e)),
             };
-            groups.push(Group { set, ids });
+            let single = match patterns.as_slice() {
+                [only] => Some(compile_one(only).map_err(|e| blame(&compiled, e))?),
+                _ => None,
+            };
+            groups.push(Group { set, ids, single });
         }
         let gate_literals = if literals.is_empty() {
             None
@@ -308,7 +316,11 @@ impl RuleSet {
         for g in &self.groups {
             // Most lines match nothing, and `is_match` can stop early where
             // `matches` must run every pattern to the end.
-            if !g.set.is_match(&text) {
+            let hit = match &g.single {
+                Some(re) => re.is_match(&text),
+                None => g.set.is_match(&text),
+            };
+            if !hit {
                 continue;
             }
             let first = g
