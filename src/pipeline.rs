@@ -389,19 +389,34 @@ fn sign_content(
     settings: &Settings,
     sig: &mut [u32],
 ) -> u32 {
-    let mut shingles = Vec::new();
-    shingle_stream(
-        normalised,
-        scan.script.is_unspaced(),
-        settings.dedup.ngram,
-        settings.dedup.char_ngram,
-        &mut shingles,
-    );
-    if shingles.is_empty() {
-        return 0;
+    thread_local! {
+        /// Per-thread shingle buffer and distinct-count table, reused across documents
+        /// (each is a few KB, allocated and zeroed per document otherwise).
+        static SCRATCH: std::cell::RefCell<(Vec<u64>, Vec<u64>)> = const {
+            std::cell::RefCell::new((Vec::new(), Vec::new()))
+        };
     }
-    signer.sign(&shingles, sig);
-    count_distinct(&shingles, &mut Vec::new()) as u32
+    SCRATCH.with_borrow_mut(|(shingles, table)| {
+        shingle_stream(
+            normalised,
+            scan.script.is_unspaced(),
+            settings.dedup.ngram,
+            settings.dedup.char_ngram,
+            shingles,
+        );
+        if shingles.is_empty() {
+            return 0;
+        }
+        signer.sign(shingles, sig);
+        let distinct = count_distinct(shingles, table) as u32;
+        // A huge document must not pin its buffers for the rest of the run.
+        for buf in [shingles, table] {
+            if buf.capacity() > 1 << 16 {
+                *buf = Vec::new();
+            }
+        }
+        distinct
+    })
 }
 
 /// Which boilerplate table rows each document supplies the example text for.
