@@ -97,7 +97,17 @@ pub struct Loader {
     walk_errors: Vec<Record>,
     counters: Arc<Counters>,
     spooled: Option<PathBuf>,
+    /// Data buffers of processed blocks, for the reader to fill again.
+    spare: SpareBuffers,
 }
+
+/// Block data buffers handed back by the consumer. Reusing them keeps a pass from
+/// faulting in fresh pages for every block (blocks are above glibc's mmap threshold, so
+/// each new one was mapped, zeroed by the kernel and unmapped again).
+type SpareBuffers = Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// Spare buffers kept: the blocks in the channel, the one filling and the one processed.
+const SPARE_BUFFERS: usize = 4;
 
 impl Drop for Loader {
     fn drop(&mut self) {
@@ -144,6 +154,7 @@ impl Loader {
             walk_errors,
             counters: Arc::default(),
             spooled,
+            spare: SpareBuffers::default(),
         })
     }
 
@@ -167,6 +178,7 @@ impl Loader {
         let (tx, rx) = sync_channel::<Block>(2);
         let files = Arc::clone(&self.files);
         let opts = Arc::clone(&self.opts);
+        let spare = Arc::clone(&self.spare);
         let walk_errors = self.walk_errors.clone();
         let counters = Arc::clone(&self.counters);
         counters.bytes_read.store(0, Ordering::Relaxed);
@@ -175,6 +187,7 @@ impl Loader {
             .name("chaff-reader".into())
             .spawn(move || {
                 let mut sink = BlockSink::new(tx, opts.block_bytes);
+                sink.spare = Some(spare);
                 for rec in walk_errors {
                     if !sink.push_ready(rec) {
                         return;
@@ -214,7 +227,7 @@ impl Loader {
         F: Fn(usize, Record) -> T + Sync + Send,
     {
         let Block { data, items } = block;
-        items
+        let out = items
             .into_par_iter()
             .with_min_len(16)
             .enumerate()
@@ -238,7 +251,17 @@ impl Loader {
                     }
                 })
             })
-            .collect()
+            .collect();
+        // A buffer grown far past the block size by one huge record is not kept.
+        if data.capacity() <= 2 * self.opts.block_bytes {
+            let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
+            if spare.len() < SPARE_BUFFERS {
+                let mut data = data;
+                data.clear();
+                spare.push(data);
+            }
+        }
+        out
     }
 }
 
@@ -249,6 +272,8 @@ pub(crate) struct BlockSink {
     block_bytes: usize,
     /// Text bytes of `Ready` records, which live outside `data` but count toward the block size.
     ready_bytes: usize,
+    /// Buffers the consumer handed back (none in tests that drive a sink directly).
+    spare: Option<SpareBuffers>,
 }
 
 impl BlockSink {
@@ -258,6 +283,7 @@ impl BlockSink {
             block: Block::new(),
             block_bytes,
             ready_bytes: 0,
+            spare: None,
         }
     }
 
@@ -291,7 +317,13 @@ impl BlockSink {
     }
 
     fn send(&mut self) -> bool {
-        let block = std::mem::replace(&mut self.block, Block::new());
+        let mut next = Block::new();
+        if let Some(spare) = &self.spare {
+            if let Some(data) = spare.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+                next.data = data;
+            }
+        }
+        let block = std::mem::replace(&mut self.block, next);
         self.ready_bytes = 0;
         self.tx.send(block).is_ok()
     }
