@@ -97,14 +97,45 @@ struct Rule {
 }
 
 struct Group {
-    set: RegexSet,
-    /// The set's only pattern as a plain regex, when it has one: a set searches
-    /// for every match kind at once, which rules out the reverse (end-anchored)
-    /// search strategies a lone `…$` pattern gets as a `Regex`.
-    single: Option<Regex>,
-    /// Rule index of each pattern in `set`, ascending, so the first match
+    matcher: Matcher,
+    /// Rule index of each pattern in the group, ascending, so the first match
     /// in a group is that group's lowest-numbered rule.
     ids: Vec<usize>,
+}
+
+/// The compiled patterns of a group.
+enum Matcher {
+    /// Several patterns, searched at once.
+    Set(RegexSet),
+    /// A group's only pattern, as a plain regex: a set searches for every match kind at
+    /// once, which rules out the reverse (end-anchored) search a lone `…$` pattern gets
+    /// as a `Regex` (measured: the set's forward search with a prefilter on agency
+    /// names was the costliest part of rule matching on syn50k).
+    One(Regex),
+}
+
+impl Matcher {
+    /// Whether any pattern matches; can stop at the first match.
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Matcher::Set(set) => set.is_match(text),
+            Matcher::One(re) => re.is_match(text),
+        }
+    }
+
+    /// Indices of the patterns that match, ascending.
+    fn matching(&self, text: &str) -> Vec<usize> {
+        match self {
+            Matcher::Set(set) => set.matches(text).into_iter().collect(),
+            Matcher::One(re) => {
+                if re.is_match(text) {
+                    vec![0]
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
 }
 
 /// A rules file: only `[[rule]]` tables, so a misspelt `[[rules]]` is an
@@ -254,19 +285,17 @@ impl RuleSet {
             if patterns.is_empty() {
                 continue;
             }
-            let set = match RegexSetBuilder::new(&patterns)
-                .size_limit(SIZE_LIMIT)
-                .dfa_size_limit(SIZE_LIMIT)
-                .build()
-            {
-                Ok(set) => set,
-                Err(e) => return Err(blame(&compiled, e)),
+            let matcher = match patterns.as_slice() {
+                [only] => Matcher::One(compile_one(only).map_err(|e| blame(&compiled, e))?),
+                _ => Matcher::Set(
+                    RegexSetBuilder::new(&patterns)
+                        .size_limit(SIZE_LIMIT)
+                        .dfa_size_limit(SIZE_LIMIT)
+                        .build()
+                        .map_err(|e| blame(&compiled, e))?,
+                ),
             };
-            let single = match patterns.as_slice() {
-                [only] => Some(compile_one(only).map_err(|e| blame(&compiled, e))?),
-                _ => None,
-            };
-            groups.push(Group { set, ids, single });
+            groups.push(Group { matcher, ids });
         }
         let gate_literals = if literals.is_empty() {
             None
@@ -316,16 +345,12 @@ impl RuleSet {
         for g in &self.groups {
             // Most lines match nothing, and `is_match` can stop early where
             // `matches` must run every pattern to the end.
-            let hit = match &g.single {
-                Some(re) => re.is_match(&text),
-                None => g.set.is_match(&text),
-            };
-            if !hit {
+            if !g.matcher.is_match(&text) {
                 continue;
             }
             let first = g
-                .set
-                .matches(&text)
+                .matcher
+                .matching(&text)
                 .into_iter()
                 .map(|k| g.ids[k])
                 .find(|&id| chars <= self.rules[id].max_chars);
@@ -353,16 +378,13 @@ impl RuleSet {
         if chars > self.rules[i].max_chars {
             return false;
         }
-        self.groups.iter().any(|g| {
-            let m = g.set.matches(&text);
-            g.ids
-                .iter()
-                .enumerate()
-                .any(|(k, &id)| id == i && m.matched(k))
-        }) || self.opened(&text).into_iter().any(|g| {
-            let p = &self.gated[g];
-            p.rule == i && p.regex().is_match(&text)
-        })
+        self.groups
+            .iter()
+            .any(|g| g.matcher.matching(&text).into_iter().any(|k| g.ids[k] == i))
+            || self.opened(&text).into_iter().any(|g| {
+                let p = &self.gated[g];
+                p.rule == i && p.regex().is_match(&text)
+            })
     }
 
     /// Name of rule `i`.

@@ -95,5 +95,10 @@ pub fn run(args: DedupCmdArgs) -> anyhow::Result<u8> {
             out.display()
         );
     }
-    Ok(finish_status(&corpus, args.input.strict, args.common.quiet))
+    let status = finish_status(&corpus, args.input.strict, args.common.quiet);
+    // The process ends right after this: freeing every per-document string and the
+    // regex caches one by one took ~20 ms of the tail of a syn50k run, on one core.
+    std::mem::forget(corpus);
+    std::mem::forget(settings);
+    Ok(status)
 }
