@@ -14,6 +14,12 @@ fn opt_str<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Col
 
 /// `documents.parquet`: one row per input record, in input order.
 pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
+    documents_with(corpus, |_| true)
+}
+
+/// [`documents`] with only the columns `keep` accepts, in the same order; the others are
+/// never built (`chaff dedup` writes 11 of them).
+pub fn documents_with(corpus: &Corpus, keep: impl Fn(&str) -> bool) -> PolarsResult<DataFrame> {
     let docs = &corpus.docs;
     let content = &corpus.content;
     let dd = &corpus.dedup;
@@ -24,128 +30,264 @@ pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
     let relation: Vec<Option<&str>> = (0..n)
         .map(|i| corpus.duplicate_kind(i).map(Relation::name))
         .collect();
-    let rules: Vec<String> = content
-        .iter()
-        .map(|c| {
-            c.rules_fired
-                .iter()
-                .map(|&r| corpus.rule_names[r as usize].as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .collect();
-    let mut columns = vec![
-        Column::new(
-            "doc_id".into(),
-            ids.iter().map(String::as_str).collect::<Vec<_>>(),
+    // Each column is built only when kept.
+    type Build<'b> = Box<dyn Fn() -> Column + 'b>;
+    let builders: Vec<(&str, Build)> = vec![
+        (
+            "doc_id",
+            Box::new(|| {
+                Column::new(
+                    "doc_id".into(),
+                    ids.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "source".into(),
-            docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>(),
+        (
+            "source",
+            Box::new(|| {
+                Column::new(
+                    "source".into(),
+                    docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "status".into(),
-            docs.iter().map(|d| d.status.name()).collect::<Vec<_>>(),
+        (
+            "status",
+            Box::new(|| {
+                Column::new(
+                    "status".into(),
+                    docs.iter().map(|d| d.status.name()).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        opt_str("error", docs.iter().map(|d| d.error.as_deref())),
-        opt_str("url", docs.iter().map(|d| d.url.as_deref())),
-        opt_str("domain", docs.iter().map(|d| d.domain.as_deref())),
-        opt_str("title", docs.iter().map(|d| d.title.as_deref())),
-        opt_str("date", docs.iter().map(|d| d.date.as_deref())),
-        Column::new(
-            "bytes".into(),
-            docs.iter().map(|d| d.bytes).collect::<Vec<_>>(),
+        (
+            "error",
+            Box::new(|| opt_str("error", docs.iter().map(|d| d.error.as_deref()))),
         ),
-        Column::new(
-            "chars".into(),
-            docs.iter().map(|d| d.chars).collect::<Vec<_>>(),
+        (
+            "url",
+            Box::new(|| opt_str("url", docs.iter().map(|d| d.url.as_deref()))),
         ),
-        Column::new(
-            "words".into(),
-            docs.iter().map(|d| d.words).collect::<Vec<_>>(),
+        (
+            "domain",
+            Box::new(|| opt_str("domain", docs.iter().map(|d| d.domain.as_deref()))),
         ),
-        Column::new(
-            "lines".into(),
-            docs.iter().map(|d| d.lines).collect::<Vec<_>>(),
+        (
+            "title",
+            Box::new(|| opt_str("title", docs.iter().map(|d| d.title.as_deref()))),
         ),
-        Column::new(
-            "lang".into(),
-            content.iter().map(|c| c.lang).collect::<Vec<_>>(),
+        (
+            "date",
+            Box::new(|| opt_str("date", docs.iter().map(|d| d.date.as_deref()))),
         ),
-        Column::new(
-            "script".into(),
-            docs.iter().map(|d| d.script.name()).collect::<Vec<_>>(),
+        (
+            "bytes",
+            Box::new(|| {
+                Column::new(
+                    "bytes".into(),
+                    docs.iter().map(|d| d.bytes).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "exact_hash".into(),
-            docs.iter().map(|d| d.exact_hash).collect::<Vec<_>>(),
+        (
+            "chars",
+            Box::new(|| {
+                Column::new(
+                    "chars".into(),
+                    docs.iter().map(|d| d.chars).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "exact_group".into(),
-            dd.exact_first.iter().map(|&f| id_of(f)).collect::<Vec<_>>(),
+        (
+            "words",
+            Box::new(|| {
+                Column::new(
+                    "words".into(),
+                    docs.iter().map(|d| d.words).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "cluster_id".into(),
-            dd.representative
-                .iter()
-                .map(|&r| id_of(r))
-                .collect::<Vec<_>>(),
+        (
+            "lines",
+            Box::new(|| {
+                Column::new(
+                    "lines".into(),
+                    docs.iter().map(|d| d.lines).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new("is_duplicate".into(), is_dup.clone()),
-        opt_str(
+        (
+            "lang",
+            Box::new(|| {
+                Column::new(
+                    "lang".into(),
+                    content.iter().map(|c| c.lang).collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "script",
+            Box::new(|| {
+                Column::new(
+                    "script".into(),
+                    docs.iter().map(|d| d.script.name()).collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "exact_hash",
+            Box::new(|| {
+                Column::new(
+                    "exact_hash".into(),
+                    docs.iter().map(|d| d.exact_hash).collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "exact_group",
+            Box::new(|| {
+                Column::new(
+                    "exact_group".into(),
+                    dd.exact_first.iter().map(|&f| id_of(f)).collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "cluster_id",
+            Box::new(|| {
+                Column::new(
+                    "cluster_id".into(),
+                    dd.representative
+                        .iter()
+                        .map(|&r| id_of(r))
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "is_duplicate",
+            Box::new(|| Column::new("is_duplicate".into(), is_dup.clone())),
+        ),
+        (
             "duplicate_of",
-            (0..n).map(|i| is_dup[i].then(|| id_of(dd.representative[i]))),
+            Box::new(|| {
+                opt_str(
+                    "duplicate_of",
+                    (0..n).map(|i| is_dup[i].then(|| id_of(dd.representative[i]))),
+                )
+            }),
         ),
-        Column::new("duplicate_kind".into(), relation),
-        Column::new("similarity".into(), dd.similarity.clone()),
-        Column::new(
-            "content_chars".into(),
-            content.iter().map(|c| c.content_chars).collect::<Vec<_>>(),
+        (
+            "duplicate_kind",
+            Box::new(|| Column::new("duplicate_kind".into(), relation.clone())),
         ),
-        Column::new(
-            "content_words".into(),
-            content.iter().map(|c| c.content_words).collect::<Vec<_>>(),
+        (
+            "similarity",
+            Box::new(|| Column::new("similarity".into(), dd.similarity.clone())),
         ),
-        Column::new(
-            "shingles".into(),
-            content.iter().map(|c| c.shingles).collect::<Vec<_>>(),
+        (
+            "content_chars",
+            Box::new(|| {
+                Column::new(
+                    "content_chars".into(),
+                    content.iter().map(|c| c.content_chars).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "boilerplate_lines".into(),
-            content
-                .iter()
-                .map(|c| c.boilerplate_lines)
-                .collect::<Vec<_>>(),
+        (
+            "content_words",
+            Box::new(|| {
+                Column::new(
+                    "content_words".into(),
+                    content.iter().map(|c| c.content_words).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new(
-            "boilerplate_char_frac".into(),
-            content
-                .iter()
-                .map(|c| {
-                    let total = c.content_chars + c.boilerplate_chars;
-                    if total == 0 {
-                        0.0
-                    } else {
-                        c.boilerplate_chars as f32 / total as f32
-                    }
-                })
-                .collect::<Vec<_>>(),
+        (
+            "shingles",
+            Box::new(|| {
+                Column::new(
+                    "shingles".into(),
+                    content.iter().map(|c| c.shingles).collect::<Vec<_>>(),
+                )
+            }),
         ),
-        Column::new("boilerplate_rules".into(), rules),
-        Column::new(
-            "excerpt".into(),
-            content
-                .iter()
-                .map(|c| c.excerpt.as_str())
-                .collect::<Vec<_>>(),
+        (
+            "boilerplate_lines",
+            Box::new(|| {
+                Column::new(
+                    "boilerplate_lines".into(),
+                    content
+                        .iter()
+                        .map(|c| c.boilerplate_lines)
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "boilerplate_char_frac",
+            Box::new(|| {
+                Column::new(
+                    "boilerplate_char_frac".into(),
+                    content
+                        .iter()
+                        .map(|c| {
+                            let total = c.content_chars + c.boilerplate_chars;
+                            if total == 0 {
+                                0.0
+                            } else {
+                                c.boilerplate_chars as f32 / total as f32
+                            }
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "boilerplate_rules",
+            Box::new(|| {
+                Column::new(
+                    "boilerplate_rules".into(),
+                    content
+                        .iter()
+                        .map(|c| {
+                            c.rules_fired
+                                .iter()
+                                .map(|&r| corpus.rule_names[r as usize].as_str())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "excerpt",
+            Box::new(|| {
+                Column::new(
+                    "excerpt".into(),
+                    content
+                        .iter()
+                        .map(|c| c.excerpt.as_str())
+                        .collect::<Vec<_>>(),
+                )
+            }),
         ),
     ];
+    let mut columns: Vec<Column> = builders
+        .into_iter()
+        .filter(|(name, _)| keep(name))
+        .map(|(_, build)| build())
+        .collect();
     if corpus.has_entities {
         for (column, kind) in [
             ("pii_emails", "email"),
             ("pii_phones", "phone"),
             ("pii_ips", "ip"),
         ] {
+            if !keep(column) {
+                continue;
+            }
             let counts: Vec<u32> = corpus
                 .mentions
                 .iter()
@@ -153,16 +295,21 @@ pub fn documents(corpus: &Corpus) -> PolarsResult<DataFrame> {
                 .collect();
             columns.push(Column::new(column.into(), counts));
         }
-        columns.push(Column::new(
-            "entities".into(),
-            corpus
-                .mentions
-                .iter()
-                .map(|ms| ms.len() as u32)
-                .collect::<Vec<_>>(),
-        ));
+        columns.extend(keep("entities").then(|| {
+            Column::new(
+                "entities".into(),
+                corpus
+                    .mentions
+                    .iter()
+                    .map(|ms| ms.len() as u32)
+                    .collect::<Vec<_>>(),
+            )
+        }));
     }
     for (j, (name, _)) in GOPHER_THRESHOLDS.iter().enumerate() {
+        if !keep(name) {
+            continue;
+        }
         columns.push(Column::new(
             (*name).into(),
             docs.iter()
