@@ -271,6 +271,36 @@ fn blank_scan(rec: &Record, url_and_title: bool) -> DocScan {
     }
 }
 
+/// xxh3 of a document's normalised lines joined by single spaces, streamed line by line
+/// (no copy of the whole text); 0 for a document without words.
+#[derive(Default)]
+struct ExactHash {
+    state: Xxh3,
+    any: bool,
+}
+
+impl ExactHash {
+    /// Adds one normalised line; an empty one adds nothing.
+    fn add(&mut self, norm: &str) {
+        if norm.is_empty() {
+            return;
+        }
+        if self.any {
+            self.state.update(b" ");
+        }
+        self.state.update(norm.as_bytes());
+        self.any = true;
+    }
+
+    fn digest(&self) -> u64 {
+        if self.any {
+            self.state.digest()
+        } else {
+            0
+        }
+    }
+}
+
 /// Scan pass: measures one record and keys its lines; `stats` adds the repetition metrics.
 pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
     let mut scan = blank_scan(rec, true);
@@ -283,8 +313,7 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
     // Each line is normalised into a scratch buffer and measured there. The exact hash
     // streams over every line, so no second copy of the whole text is needed.
     let mut full = stats.then(|| String::with_capacity(text.len()));
-    let mut exact = Xxh3::new();
-    let mut exact_any = false;
+    let mut exact = ExactHash::default();
     let mut line_buf = String::new();
     let mut folded = Vec::new();
     let lines = content_lines(text);
@@ -303,16 +332,9 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
         } else {
             xxh3_64(norm.as_bytes())
         };
-        if !norm.is_empty() {
-            if let Some(f) = full.as_mut() {
-                append_words(f, norm);
-            } else {
-                if exact_any {
-                    exact.update(b" ");
-                }
-                exact.update(norm.as_bytes());
-            }
-            exact_any = true;
+        exact.add(norm);
+        if let Some(f) = full.as_mut() {
+            append_words(f, norm);
         }
         let rule = rules.match_line(line).map(|i| i as u16);
         keys.push(LineKey {
@@ -344,11 +366,7 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
     } else {
         scan.words = scan.line_keys.iter().map(|k| k.words as u64).sum();
     }
-    scan.exact_hash = match &full {
-        _ if !exact_any => 0,
-        Some(normalised) => xxh3_64(normalised.as_bytes()),
-        None => exact.digest(),
-    };
+    scan.exact_hash = exact.digest();
     scan
 }
 
@@ -382,20 +400,12 @@ pub fn scan_for_dedup(
     }
     let text = &rec.text;
     scan.script = dominant_script(text);
-    let mut exact = Xxh3::new();
-    let mut exact_any = false;
+    let mut exact = ExactHash::default();
     let mut lines = 0u32;
     for line in content_lines(text) {
         let before = content.len();
         let start = append_normalised(content, line);
-        let norm = &content[start..];
-        if !norm.is_empty() {
-            if exact_any {
-                exact.update(b" ");
-            }
-            exact.update(norm.as_bytes());
-            exact_any = true;
-        }
+        exact.add(&content[start..]);
         let chars = line.chars().count() as u64;
         if let Some(rule) = rules.match_line(line) {
             content.truncate(before);
@@ -411,7 +421,7 @@ pub fn scan_for_dedup(
     tally.rules.sort_unstable();
     tally.rules.dedup();
     scan.lines = lines;
-    scan.exact_hash = if exact_any { exact.digest() } else { 0 };
+    scan.exact_hash = exact.digest();
     (scan, tally)
 }
 

@@ -30,255 +30,120 @@ pub fn documents_with(corpus: &Corpus, keep: impl Fn(&str) -> bool) -> PolarsRes
     let relation: Vec<Option<&str>> = (0..n)
         .map(|i| corpus.duplicate_kind(i).map(Relation::name))
         .collect();
-    // Each column is built only when kept.
-    type Build<'b> = Box<dyn Fn() -> Column + 'b>;
-    let builders: Vec<(&str, Build)> = vec![
-        (
-            "doc_id",
-            Box::new(|| {
-                Column::new(
-                    "doc_id".into(),
-                    ids.iter().map(String::as_str).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "source",
-            Box::new(|| {
-                Column::new(
-                    "source".into(),
-                    docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "status",
-            Box::new(|| {
-                Column::new(
-                    "status".into(),
-                    docs.iter().map(|d| d.status.name()).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "error",
-            Box::new(|| opt_str("error", docs.iter().map(|d| d.error.as_deref()))),
-        ),
-        (
-            "url",
-            Box::new(|| opt_str("url", docs.iter().map(|d| d.url.as_deref()))),
-        ),
-        (
-            "domain",
-            Box::new(|| opt_str("domain", docs.iter().map(|d| d.domain.as_deref()))),
-        ),
-        (
-            "title",
-            Box::new(|| opt_str("title", docs.iter().map(|d| d.title.as_deref()))),
-        ),
-        (
-            "date",
-            Box::new(|| opt_str("date", docs.iter().map(|d| d.date.as_deref()))),
-        ),
-        (
-            "bytes",
-            Box::new(|| {
-                Column::new(
-                    "bytes".into(),
-                    docs.iter().map(|d| d.bytes).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "chars",
-            Box::new(|| {
-                Column::new(
-                    "chars".into(),
-                    docs.iter().map(|d| d.chars).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "words",
-            Box::new(|| {
-                Column::new(
-                    "words".into(),
-                    docs.iter().map(|d| d.words).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "lines",
-            Box::new(|| {
-                Column::new(
-                    "lines".into(),
-                    docs.iter().map(|d| d.lines).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "lang",
-            Box::new(|| {
-                Column::new(
-                    "lang".into(),
-                    content.iter().map(|c| c.lang).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "script",
-            Box::new(|| {
-                Column::new(
-                    "script".into(),
-                    docs.iter().map(|d| d.script.name()).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "exact_hash",
-            Box::new(|| {
-                Column::new(
-                    "exact_hash".into(),
-                    docs.iter().map(|d| d.exact_hash).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "exact_group",
-            Box::new(|| {
-                Column::new(
-                    "exact_group".into(),
-                    dd.exact_first.iter().map(|&f| id_of(f)).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "cluster_id",
-            Box::new(|| {
-                Column::new(
-                    "cluster_id".into(),
-                    dd.representative
-                        .iter()
-                        .map(|&r| id_of(r))
-                        .collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "is_duplicate",
-            Box::new(|| Column::new("is_duplicate".into(), is_dup.clone())),
-        ),
-        (
-            "duplicate_of",
-            Box::new(|| {
-                opt_str(
-                    "duplicate_of",
-                    (0..n).map(|i| is_dup[i].then(|| id_of(dd.representative[i]))),
-                )
-            }),
-        ),
-        (
-            "duplicate_kind",
-            Box::new(|| Column::new("duplicate_kind".into(), relation.clone())),
-        ),
-        (
-            "similarity",
-            Box::new(|| Column::new("similarity".into(), dd.similarity.clone())),
-        ),
-        (
-            "content_chars",
-            Box::new(|| {
-                Column::new(
-                    "content_chars".into(),
-                    content.iter().map(|c| c.content_chars).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "content_words",
-            Box::new(|| {
-                Column::new(
-                    "content_words".into(),
-                    content.iter().map(|c| c.content_words).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "shingles",
-            Box::new(|| {
-                Column::new(
-                    "shingles".into(),
-                    content.iter().map(|c| c.shingles).collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "boilerplate_lines",
-            Box::new(|| {
-                Column::new(
-                    "boilerplate_lines".into(),
-                    content
-                        .iter()
-                        .map(|c| c.boilerplate_lines)
-                        .collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "boilerplate_char_frac",
-            Box::new(|| {
-                Column::new(
-                    "boilerplate_char_frac".into(),
-                    content
-                        .iter()
-                        .map(|c| {
-                            let total = c.content_chars + c.boilerplate_chars;
-                            if total == 0 {
-                                0.0
-                            } else {
-                                c.boilerplate_chars as f32 / total as f32
-                            }
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "boilerplate_rules",
-            Box::new(|| {
-                Column::new(
-                    "boilerplate_rules".into(),
-                    content
-                        .iter()
-                        .map(|c| {
-                            c.rules_fired
-                                .iter()
-                                .map(|&r| corpus.rule_names[r as usize].as_str())
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            }),
-        ),
-        (
-            "excerpt",
-            Box::new(|| {
-                Column::new(
-                    "excerpt".into(),
-                    content
-                        .iter()
-                        .map(|c| c.excerpt.as_str())
-                        .collect::<Vec<_>>(),
-                )
-            }),
-        ),
-    ];
-    let mut columns: Vec<Column> = builders
-        .into_iter()
-        .filter(|(name, _)| keep(name))
-        .map(|(_, build)| build())
-        .collect();
+    // Each column is built only when kept; the name is written once.
+    let mut columns: Vec<Column> = Vec::new();
+    macro_rules! column {
+        ($name:literal, $values:expr) => {
+            if keep($name) {
+                columns.push(Column::new($name.into(), $values));
+            }
+        };
+    }
+    macro_rules! opt_column {
+        ($name:literal, $values:expr) => {
+            if keep($name) {
+                columns.push(opt_str($name, $values));
+            }
+        };
+    }
+    column!("doc_id", ids.iter().map(String::as_str).collect::<Vec<_>>());
+    column!(
+        "source",
+        docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>()
+    );
+    column!(
+        "status",
+        docs.iter().map(|d| d.status.name()).collect::<Vec<_>>()
+    );
+    opt_column!("error", docs.iter().map(|d| d.error.as_deref()));
+    opt_column!("url", docs.iter().map(|d| d.url.as_deref()));
+    opt_column!("domain", docs.iter().map(|d| d.domain.as_deref()));
+    opt_column!("title", docs.iter().map(|d| d.title.as_deref()));
+    opt_column!("date", docs.iter().map(|d| d.date.as_deref()));
+    column!("bytes", docs.iter().map(|d| d.bytes).collect::<Vec<_>>());
+    column!("chars", docs.iter().map(|d| d.chars).collect::<Vec<_>>());
+    column!("words", docs.iter().map(|d| d.words).collect::<Vec<_>>());
+    column!("lines", docs.iter().map(|d| d.lines).collect::<Vec<_>>());
+    column!("lang", content.iter().map(|c| c.lang).collect::<Vec<_>>());
+    column!(
+        "script",
+        docs.iter().map(|d| d.script.name()).collect::<Vec<_>>()
+    );
+    column!(
+        "exact_hash",
+        docs.iter().map(|d| d.exact_hash).collect::<Vec<_>>()
+    );
+    column!(
+        "exact_group",
+        dd.exact_first.iter().map(|&f| id_of(f)).collect::<Vec<_>>()
+    );
+    column!(
+        "cluster_id",
+        dd.representative
+            .iter()
+            .map(|&r| id_of(r))
+            .collect::<Vec<_>>()
+    );
+    column!("is_duplicate", is_dup.clone());
+    opt_column!(
+        "duplicate_of",
+        (0..n).map(|i| is_dup[i].then(|| id_of(dd.representative[i])))
+    );
+    column!("duplicate_kind", relation);
+    column!("similarity", dd.similarity.clone());
+    column!(
+        "content_chars",
+        content.iter().map(|c| c.content_chars).collect::<Vec<_>>()
+    );
+    column!(
+        "content_words",
+        content.iter().map(|c| c.content_words).collect::<Vec<_>>()
+    );
+    column!(
+        "shingles",
+        content.iter().map(|c| c.shingles).collect::<Vec<_>>()
+    );
+    column!(
+        "boilerplate_lines",
+        content
+            .iter()
+            .map(|c| c.boilerplate_lines)
+            .collect::<Vec<_>>()
+    );
+    column!(
+        "boilerplate_char_frac",
+        content
+            .iter()
+            .map(|c| {
+                let total = c.content_chars + c.boilerplate_chars;
+                if total == 0 {
+                    0.0
+                } else {
+                    c.boilerplate_chars as f32 / total as f32
+                }
+            })
+            .collect::<Vec<_>>()
+    );
+    column!(
+        "boilerplate_rules",
+        content
+            .iter()
+            .map(|c| {
+                c.rules_fired
+                    .iter()
+                    .map(|&r| corpus.rule_names[r as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect::<Vec<_>>()
+    );
+    column!(
+        "excerpt",
+        content
+            .iter()
+            .map(|c| c.excerpt.as_str())
+            .collect::<Vec<_>>()
+    );
     if corpus.has_entities {
         for (column, kind) in [
             ("pii_emails", "email"),
@@ -295,16 +160,14 @@ pub fn documents_with(corpus: &Corpus, keep: impl Fn(&str) -> bool) -> PolarsRes
                 .collect();
             columns.push(Column::new(column.into(), counts));
         }
-        columns.extend(keep("entities").then(|| {
-            Column::new(
-                "entities".into(),
-                corpus
-                    .mentions
-                    .iter()
-                    .map(|ms| ms.len() as u32)
-                    .collect::<Vec<_>>(),
-            )
-        }));
+        column!(
+            "entities",
+            corpus
+                .mentions
+                .iter()
+                .map(|ms| ms.len() as u32)
+                .collect::<Vec<_>>()
+        );
     }
     for (j, (name, _)) in GOPHER_THRESHOLDS.iter().enumerate() {
         if !keep(name) {

@@ -143,31 +143,44 @@ fn decimal_value(c: char) -> Option<u8> {
     (d < 10).then_some(d as u8)
 }
 
+/// Eight bytes at a time (little-endian in a `u64`): 0x01 in every byte.
+const ONES8: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGH8: u64 = 0x8080_8080_8080_8080;
+
+/// Letters (lower-cased `w`) and ASCII digits among eight ASCII bytes: the high bit of
+/// every letter byte and of every digit byte. Each byte is below 0x80, so adding a
+/// constant below 0x80 never carries into the next byte, and a byte's high bit then
+/// tells whether it passed a bound.
+#[inline(always)]
+fn letters_digits8(w: u64) -> (u64, u64) {
+    let lower = w | (0x20 * ONES8);
+    let letter = (lower + (0x80 - u64::from(b'a')) * ONES8)
+        & !(lower + (0x7F - u64::from(b'z')) * ONES8)
+        & HIGH8;
+    let digit =
+        (w + (0x80 - u64::from(b'0')) * ONES8) & !(w + (0x7F - u64::from(b'9')) * ONES8) & HIGH8;
+    (letter, digit)
+}
+
 /// Eight ASCII bytes (little-endian in `w`) that are letters, digits (only when `digits`
 /// keep their value) and spaces, never two spaces side by side: their normal form with
 /// letters lower-cased, and the high bit of every space byte. None for anything else.
 #[inline(always)]
 fn plain_words8(w: u64, digits: bool) -> Option<(u64, u64)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const SPACES: u64 = 0x20 * ONES;
-    if w & HIGH != 0 {
+    const SPACES: u64 = 0x20 * ONES8;
+    if w & HIGH8 != 0 {
         return None;
     }
-    // Each byte is below 0x80, so adding a constant below 0x80 never carries into the
-    // next byte, and a byte's high bit then tells whether it passed a bound.
-    let lower = w | SPACES;
-    let letter =
-        (lower + (0x80 - u64::from(b'a')) * ONES) & !(lower + (0x7F - u64::from(b'z')) * ONES);
-    let digit = (w + (0x80 - u64::from(b'0')) * ONES) & !(w + (0x7F - u64::from(b'9')) * ONES);
+    let (letter, digit) = letters_digits8(w);
     let x = w ^ SPACES;
-    let space = !(((x & LO7) + LO7) | x | LO7) & HIGH;
-    let word = (letter | if digits { digit } else { 0 }) & HIGH;
-    if word | space != HIGH || space & (space << 8) != 0 {
+    let space = !(((x & LO7) + LO7) | x | LO7) & HIGH8;
+    let word = letter | if digits { digit } else { 0 };
+    if word | space != HIGH8 || space & (space << 8) != 0 {
         return None;
     }
-    Some((lower, space))
+    Some((w | SPACES, space))
 }
 
 /// Eight ASCII bytes (little-endian in `w`) mapped as [`BYTE_MAP`] / [`BYTE_MAP_VALUE`]
@@ -175,18 +188,11 @@ fn plain_words8(w: u64, digits: bool) -> Option<(u64, u64)> {
 /// a bit per byte (bit i for byte i) telling which are kept.
 #[inline(always)]
 fn mapped8(w: u64, digits: bool) -> (u64, u32) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let lower = w | (0x20 * ONES);
-    let letter = (lower + (0x80 - u64::from(b'a')) * ONES)
-        & !(lower + (0x7F - u64::from(b'z')) * ONES)
-        & HIGH;
-    let digit =
-        (w + (0x80 - u64::from(b'0')) * ONES) & !(w + (0x7F - u64::from(b'9')) * ONES) & HIGH;
+    let (letter, digit) = letters_digits8(w);
     // A high bit per flagged byte, spread to the whole byte.
     let bytes_of = |high: u64| (high >> 7) * 0xFF;
-    let digit_bytes = if digits { w } else { u64::from(b'0') * ONES };
-    let mapped = (lower & bytes_of(letter)) | (digit_bytes & bytes_of(digit));
+    let digit_bytes = if digits { w } else { u64::from(b'0') * ONES8 };
+    let mapped = ((w | (0x20 * ONES8)) & bytes_of(letter)) | (digit_bytes & bytes_of(digit));
     // Gather the eight flags (bits 7, 15, …, 63) into one byte.
     let kept = (((letter | digit) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
     (mapped, kept)
