@@ -41,22 +41,23 @@ pub struct LineKey {
 /// What the scan pass learns about one record.
 #[derive(Clone, Debug)]
 pub struct DocScan {
-    /// Id as given (or the source when the record had none); made unique later.
+    /// Id as given (or the source when the record had none); moved out (and made unique)
+    /// into the corpus's `doc_ids` once every record is scanned.
     pub doc_id: String,
     /// `<path>:<line or record number>`.
-    pub source: String,
+    pub source: Box<str>,
     /// Read outcome.
     pub status: Status,
     /// Why the status is not `ok`.
-    pub error: Option<String>,
+    pub error: Option<Box<str>>,
     /// URL field.
-    pub url: Option<String>,
+    pub url: Option<Box<str>>,
     /// Host of the URL, without `www.`.
-    pub domain: Option<String>,
+    pub domain: Option<Box<str>>,
     /// Title field.
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     /// Date field.
-    pub date: Option<String>,
+    pub date: Option<Box<str>>,
     /// Bytes of the record as stored.
     pub bytes: u64,
     /// Characters of the text.
@@ -69,13 +70,25 @@ pub struct DocScan {
     pub script: Script,
     /// xxh3 of the normalised text (digits keep their value); 0 for documents without text.
     pub exact_hash: u64,
-    /// In-document repetition (Gopher family).
-    pub repetition: Repetition,
+    /// In-document repetition (Gopher family); boxed, and None when not computed
+    /// (`chaff dedup`), as it was a sixth of a record's fixed size. Read it with
+    /// [`DocScan::repetition`].
+    pub repetition_stats: Option<Box<Repetition>>,
     /// One key per non-empty line, in order (empty in the scan of [`scan_for_dedup`]).
     pub line_keys: Vec<LineKey>,
     /// Indices of the lines a marker rule matched; filled only by [`scan_for_dedup`],
     /// whose scan has no line keys.
     pub rule_lines: Vec<u32>,
+}
+
+impl DocScan {
+    /// In-document repetition (all zero when it was not computed).
+    pub fn repetition(&self) -> Repetition {
+        self.repetition_stats
+            .as_deref()
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 /// Appends a normalised line to normalised text, one space between them; empty lines add nothing.
@@ -248,24 +261,29 @@ fn is_hard_wrapped(text: &str) -> bool {
     lines >= 4 && wrapped * 2 >= lines
 }
 
+/// A copy of an optional field, sized exactly (these are kept for every record).
+fn boxed(field: &Option<String>) -> Option<Box<str>> {
+    field.as_deref().map(Into::into)
+}
+
 /// The fields of a scan that come straight from the record; the measures start at zero.
 fn blank_scan(rec: &Record, url_and_title: bool) -> DocScan {
     DocScan {
         doc_id: rec.id.clone().unwrap_or_else(|| rec.source.clone()),
-        source: rec.source.clone(),
+        source: rec.source.as_str().into(),
         status: rec.status,
-        error: rec.error.clone(),
-        url: rec.url.clone().filter(|_| url_and_title),
-        domain: rec.url.as_deref().and_then(domain_of),
-        title: rec.title.clone().filter(|_| url_and_title),
-        date: rec.date.clone(),
+        error: boxed(&rec.error),
+        url: boxed(&rec.url).filter(|_| url_and_title),
+        domain: rec.url.as_deref().and_then(domain_of).map(Into::into),
+        title: boxed(&rec.title).filter(|_| url_and_title),
+        date: boxed(&rec.date),
         bytes: rec.bytes,
         chars: 0,
         words: 0,
         lines: 0,
         script: Script::Unknown,
         exact_hash: 0,
-        repetition: Repetition::default(),
+        repetition_stats: None,
         line_keys: Vec::new(),
         rule_lines: Vec::new(),
     }
@@ -362,7 +380,7 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
         let mut words: Vec<&str> = Vec::new();
         split_words(normalised, &mut words);
         scan.words = words.len() as u64;
-        scan.repetition = repetition(text, &words);
+        scan.repetition_stats = Some(Box::new(repetition(text, &words)));
     } else {
         scan.words = scan.line_keys.iter().map(|k| k.words as u64).sum();
     }

@@ -9,9 +9,9 @@
 
 use crate::lsh::{candidate_pairs, recall_banding, Banding};
 use crate::minhash::{estimate_containment, estimate_jaccard, exact_containment, exact_jaccard};
+use crate::setstore::SetStore;
 use crate::unionfind::UnionFind;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Which member of a cluster is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -115,8 +115,8 @@ pub struct DedupInput<'a> {
     pub shingle_counts: &'a [u32],
     /// Content length, for `--keep longest`.
     pub content_chars: &'a [u64],
-    /// Date field, for `--keep newest`.
-    pub dates: &'a [Option<String>],
+    /// Date field, for `--keep newest` (may be shorter than the input: a missing entry is no date).
+    pub dates: &'a [Option<&'a str>],
 }
 
 /// Why two documents were linked.
@@ -222,7 +222,35 @@ pub fn verify_margin(threshold: f64, k: usize) -> f32 {
 }
 
 /// Sorted shingle sets of the given documents, computed on demand (a re-read of the input).
-pub type SetFetcher<'a> = dyn Fn(&[u32]) -> anyhow::Result<HashMap<u32, Vec<u64>>> + Sync + 'a;
+pub type SetFetcher<'a> = dyn Fn(&[u32]) -> anyhow::Result<SetStore> + Sync + 'a;
+
+/// Per-thread buffers for reading pairs of sets back from a [`SetStore`]; keeps the last
+/// `a` set, since candidates come sorted by their first document.
+#[derive(Default)]
+struct SetReader {
+    bytes: Vec<u8>,
+    a_doc: Option<u32>,
+    a_found: bool,
+    a: Vec<u64>,
+    b: Vec<u64>,
+}
+
+impl SetReader {
+    /// Both sets of a pair, or None when either was not stored.
+    fn pair(
+        &mut self,
+        sets: &SetStore,
+        a: u32,
+        b: u32,
+    ) -> std::io::Result<Option<(&[u64], &[u64])>> {
+        if self.a_doc != Some(a) {
+            self.a_found = sets.read(a, &mut self.bytes, &mut self.a)?;
+            self.a_doc = Some(a);
+        }
+        let b_found = sets.read(b, &mut self.bytes, &mut self.b)?;
+        Ok((self.a_found && b_found).then_some((&self.a[..], &self.b[..])))
+    }
+}
 
 /// Runs the whole dedup stage.
 pub fn deduplicate(
@@ -284,44 +312,46 @@ pub fn deduplicate(
     wanted.sort_unstable();
     wanted.dedup();
     let sets = if wanted.is_empty() {
-        HashMap::new()
+        SetStore::in_memory()
     } else {
         fetch_sets(&wanted)?
     };
     let verified = !sets.is_empty();
-    let mut pairs: Vec<Pair> = candidates
+    let judged: Vec<Option<Pair>> = candidates
         .par_iter()
         .zip(estimates.par_iter())
         .zip(needs_exact.par_iter())
-        .filter_map(
-            |((&(a, b), &(estimated, est_containment)), &exact_needed)| {
-                let exact_sets = if exact_needed {
-                    sets.get(&a).zip(sets.get(&b))
-                } else {
-                    None
-                };
-                let (exact, containment) = match exact_sets {
-                    Some((sa, sb)) => (Some(exact_jaccard(sa, sb)), exact_containment(sa, sb)),
-                    None => (None, est_containment),
+        .map_init(
+            SetReader::default,
+            |reader, ((&(a, b), &(estimated, est_containment)), &exact_needed)| {
+                let (exact, containment) = match exact_needed {
+                    true => match reader.pair(&sets, a, b)? {
+                        Some((sa, sb)) => (Some(exact_jaccard(sa, sb)), exact_containment(sa, sb)),
+                        None => (None, est_containment),
+                    },
+                    false => (None, est_containment),
                 };
                 let relation = if exact.unwrap_or(estimated) >= threshold {
                     Relation::Near
                 } else if containment_min > 0.0 && containment >= containment_min {
                     Relation::Contained
                 } else {
-                    return None;
+                    return Ok(None);
                 };
-                Some(Pair {
+                Ok(Some(Pair {
                     a,
                     b,
                     estimated,
                     exact,
                     containment,
                     relation,
-                })
+                }))
             },
         )
-        .collect();
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| anyhow::anyhow!("reading back verification sets: {e}"))?;
+    drop(sets);
+    let mut pairs: Vec<Pair> = judged.into_iter().flatten().collect();
     let mut uf = UnionFind::new(n);
     for (i, &f) in exact_first.iter().enumerate() {
         if f as usize != i {
@@ -434,9 +464,8 @@ fn choose_representative(members: &[u32], input: &DedupInput, keep: KeepPolicy) 
         KeepPolicy::Newest => *members
             .iter()
             .max_by(|&&a, &&b| {
-                input.dates[a as usize]
-                    .cmp(&input.dates[b as usize])
-                    .then(b.cmp(&a))
+                let date = |i: u32| input.dates.get(i as usize).copied().flatten();
+                date(a).cmp(&date(b)).then(b.cmp(&a))
             })
             .expect("cluster has members"),
     }
@@ -453,6 +482,10 @@ mod tests {
     }
 
     fn run(sets: &[Vec<u64>], keep: KeepPolicy) -> DedupResult {
+        run_dated(sets, keep, &[])
+    }
+
+    fn run_dated(sets: &[Vec<u64>], keep: KeepPolicy, dates: &[Option<&str>]) -> DedupResult {
         let params = DedupParams {
             keep,
             ..DedupParams::default()
@@ -473,12 +506,13 @@ mod tests {
         let counts: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
         let chars: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
         let has: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
-        let dates = vec![None; sets.len()];
-        let fetch = |docs: &[u32]| -> anyhow::Result<HashMap<u32, Vec<u64>>> {
-            Ok(docs
-                .iter()
-                .map(|&d| (d, sets[d as usize].clone()))
-                .collect())
+        let fetch = |docs: &[u32]| -> anyhow::Result<SetStore> {
+            let mut store = SetStore::in_memory();
+            for &d in docs {
+                store.push(d, &sets[d as usize]);
+            }
+            store.finish();
+            Ok(store)
         };
         deduplicate(
             &DedupInput {
@@ -487,12 +521,38 @@ mod tests {
                 has_content: &has,
                 shingle_counts: &counts,
                 content_chars: &chars,
-                dates: &dates,
+                dates,
             },
             &params,
             &fetch,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn newest_keeps_the_latest_date_and_undated_documents_lose() {
+        let base: Vec<u64> = (0..400).collect();
+        let copies = [base.clone(), base.clone(), base.clone(), base];
+        let dates = [
+            Some("2024-01-05"),
+            Some("2024-03-01"),
+            None,
+            Some("2024-03-01"),
+        ];
+        // Ties go to the earlier document.
+        assert_eq!(
+            run_dated(&copies, KeepPolicy::Newest, &dates).representative,
+            vec![1; 4]
+        );
+        // Dates may be missing altogether (only `--keep newest` collects them): the first wins.
+        assert_eq!(
+            run_dated(&copies, KeepPolicy::Newest, &[]).representative,
+            vec![0; 4]
+        );
+        assert_eq!(
+            run_dated(&copies, KeepPolicy::Newest, &dates[..1]).representative,
+            vec![0; 4]
+        );
     }
 
     #[test]

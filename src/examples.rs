@@ -93,7 +93,7 @@ pub fn pick_repetitive(docs: &[DocScan]) -> Vec<u32> {
     let mut scored: Vec<(f64, u32)> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| (repetition_score(&d.repetition.values()), i as u32))
+        .map(|(i, d)| (repetition_score(&d.repetition().values()), i as u32))
         .filter(|(s, _)| *s > 0.0)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

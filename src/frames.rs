@@ -49,7 +49,7 @@ pub fn documents_with(corpus: &Corpus, keep: impl Fn(&str) -> bool) -> PolarsRes
     column!("doc_id", ids.iter().map(String::as_str).collect::<Vec<_>>());
     column!(
         "source",
-        docs.iter().map(|d| d.source.as_str()).collect::<Vec<_>>()
+        docs.iter().map(|d| &*d.source).collect::<Vec<_>>()
     );
     column!(
         "status",
@@ -176,7 +176,7 @@ pub fn documents_with(corpus: &Corpus, keep: impl Fn(&str) -> bool) -> PolarsRes
         columns.push(Column::new(
             (*name).into(),
             docs.iter()
-                .map(|d| d.repetition.values()[j])
+                .map(|d| d.repetition().values()[j])
                 .collect::<Vec<f32>>(),
         ));
     }
@@ -535,7 +535,7 @@ pub fn removed(
         Column::new(
             "source".into(),
             rows.iter()
-                .map(|(i, _)| corpus.docs[*i].source.as_str())
+                .map(|(i, _)| &*corpus.docs[*i].source)
                 .collect::<Vec<_>>(),
         ),
         Column::new(

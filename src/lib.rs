@@ -25,6 +25,7 @@ pub mod progress;
 pub mod record;
 pub mod repetition;
 pub mod report;
+pub mod setstore;
 pub mod shingle;
 pub mod sink;
 pub mod summary;

@@ -11,6 +11,7 @@ use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
 use crate::progress::{stage, Progress};
 use crate::record::Record;
+use crate::setstore::SetStore;
 use crate::shingle::{count_distinct, shingle_hashes, shingle_stream};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -71,7 +72,8 @@ pub struct DocContent {
     /// Example texts for boilerplate table rows this document is the example of: (row key, raw line).
     pub examples: Vec<(ExampleKey, String)>,
     /// Entities found in the content, before the corpus-level decisions.
-    pub entities: Option<DocEntities>,
+    /// Boxed: most runs (dedup, clean) extract none, and every record carries the field.
+    pub entities: Option<Box<DocEntities>>,
 }
 
 /// Which boilerplate table row an example text belongs to.
@@ -151,7 +153,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let (docs, content, signatures, repeated, marker_lines, doc_ids) =
         if settings.corpus_boilerplate {
             let t = Instant::now();
-            let docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
+            let mut docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
                 analyse::scan(&rec, rules, settings.stats)
             })?;
             timings.push(("scan", t.elapsed().as_secs_f64()));
@@ -159,7 +161,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             let t = Instant::now();
             let spinner = stage(settings.quiet, "counting repeated lines");
             let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
-            let doc_ids = unique_ids(&docs);
+            let doc_ids = unique_ids(&mut docs);
             let marker_lines = boilerplate::marker_lines(&docs)?;
             spinner.finish_and_clear();
             timings.push(("boilerplate", t.elapsed().as_secs_f64()));
@@ -234,7 +236,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
                 content.push(c);
                 signatures.extend_from_slice(&sig);
             })?;
-            let doc_ids = unique_ids(&docs);
+            let doc_ids = unique_ids(&mut docs);
             let marker_lines = boilerplate::marker_lines(&docs)?;
             timings.push(("scan_content", t.elapsed().as_secs_f64()));
             (docs, content, signatures, no_repeats, marker_lines, doc_ids)
@@ -252,7 +254,11 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let has_content: Vec<bool> = content.iter().map(|c| c.shingles > 0).collect();
     let shingle_counts: Vec<u32> = content.iter().map(|c| c.shingles).collect();
     let content_chars: Vec<u64> = content.iter().map(|c| c.content_chars).collect();
-    let dates: Vec<Option<String>> = docs.iter().map(|d| d.date.clone()).collect();
+    // Only `--keep newest` reads dates (a missing entry is no date).
+    let dates: Vec<Option<&str>> = match settings.dedup.keep {
+        dedup::KeepPolicy::Newest => docs.iter().map(|d| d.date.as_deref()).collect(),
+        _ => Vec::new(),
+    };
     let fetch = |wanted: &[u32]| shingle_sets(loader, &docs, &repeated, wanted, settings);
     let dedup = dedup::deduplicate(
         &DedupInput {
@@ -552,7 +558,9 @@ fn content_of(
         c.lang = detect_language(&content).0;
     }
     if let Some(extractor) = &settings.entities {
-        c.entities = Some(extractor.extract(&content, scan.script.is_cased()));
+        c.entities = Some(Box::new(
+            extractor.extract(&content, scan.script.is_cased()),
+        ));
     }
     debug_assert_eq!(
         shingles_of(&normalised, scan, settings),
@@ -590,15 +598,16 @@ fn content_shingles(rec: &Record, scan: &DocScan, mask: &[bool], settings: &Sett
     shingles_of(&normalised, scan, settings)
 }
 
-/// Verification pass: re-reads the input and rebuilds the shingle sets of `wanted` documents only.
+/// Verification pass: re-reads the input and rebuilds the shingle sets of `wanted` documents
+/// only, spilling them to a [`SetStore`] block by block (they are not held in memory).
 fn shingle_sets(
     loader: &Loader,
     docs: &[DocScan],
     repeated: &RepeatedLines,
     wanted: &[u32],
     settings: &Settings,
-) -> anyhow::Result<HashMap<u32, Vec<u64>>> {
-    let mut sets = HashMap::with_capacity(wanted.len());
+) -> anyhow::Result<SetStore> {
+    let mut store = SetStore::new();
     let mut offset = 0usize;
     for block in loader.blocks() {
         let base = offset;
@@ -609,30 +618,40 @@ fn shingle_sets(
             let scan = &docs[g as usize];
             let mask = boilerplate::line_mask(scan, repeated);
             let mut set = content_shingles(&rec, scan, &mask, settings);
-            // Shingling leaves the vector with room for twice the set (its sort scatters
-            // into a second half); these sets are held until every pair is verified.
+            // Shingling leaves room for twice the set (its sort scatters into a second
+            // half); a block's sets wait for the store together.
             set.shrink_to_fit();
             (g, set)
         });
-        sets.extend(found.into_iter().flatten());
+        for (g, set) in found.into_iter().flatten() {
+            store.push(g, &set);
+        }
         offset += n;
     }
     anyhow::ensure!(offset == docs.len(), "input changed between passes");
-    Ok(sets)
+    store.finish();
+    Ok(store)
 }
 
 /// Doc ids made unique: a repeated id keeps its first use, later ones get `@<source>`.
-fn unique_ids(docs: &[DocScan]) -> Vec<String> {
-    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(docs.len());
-    let mut ids = Vec::with_capacity(docs.len());
-    for d in docs {
-        let n = seen.entry(d.doc_id.as_str()).or_insert(0);
+/// The ids move out of `docs` (each is kept once, in the corpus).
+fn unique_ids(docs: &mut [DocScan]) -> Vec<String> {
+    let mut ids: Vec<String> = docs
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.doc_id))
+        .collect();
+    let mut seen: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+    let mut repeats = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let n = seen.entry(id.as_str()).or_insert(0);
         *n += 1;
-        if *n == 1 {
-            ids.push(d.doc_id.clone());
-        } else {
-            ids.push(format!("{}@{}", d.doc_id, d.source));
+        if *n > 1 {
+            repeats.push(i);
         }
+    }
+    drop(seen);
+    for i in repeats {
+        ids[i] = format!("{}@{}", ids[i], docs[i].source);
     }
     ids
 }

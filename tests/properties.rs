@@ -194,11 +194,14 @@ fn run_dedup(
         })
         .collect();
     let shingle_counts: Vec<u32> = sets.iter().map(|s| s.len() as u32).collect();
-    let fetch = |wanted: &[u32]| -> anyhow::Result<HashMap<u32, Vec<u64>>> {
-        Ok(wanted
-            .iter()
-            .map(|&i| (i, sets[i as usize].clone()))
-            .collect())
+    // Spilled as in a real run, so the temp-file path is checked against the properties.
+    let fetch = |wanted: &[u32]| -> anyhow::Result<chaff::setstore::SetStore> {
+        let mut store = chaff::setstore::SetStore::new();
+        for &i in wanted {
+            store.push(i, &sets[i as usize]);
+        }
+        store.finish();
+        Ok(store)
     };
     let result = deduplicate(
         &DedupInput {

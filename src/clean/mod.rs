@@ -136,7 +136,7 @@ fn decide_one(corpus: &Corpus, policy: &Policy, i: usize) -> Option<Removal> {
         return removal(Reason::TooShort, Some(words as f64));
     }
     if policy.gopher_repetition {
-        let values = doc.repetition.values();
+        let values = doc.repetition().values();
         if let Some(((name, _), v)) = GOPHER_THRESHOLDS
             .iter()
             .zip(values)

@@ -158,7 +158,7 @@ fn draft(rec: &Record, g: usize, corpus: &Corpus, opts: &WriteOptions, cluster_s
             ("chaff_cluster_size", Value::from(cluster_size)),
             (
                 "chaff_dup_line_frac",
-                Value::from(scan.repetition.dup_line_frac as f64),
+                Value::from(scan.repetition().dup_line_frac as f64),
             ),
         ];
         for (k, v) in stats {
