@@ -101,6 +101,9 @@ struct Group {
     /// Rule index of each pattern in the group, ascending, so the first match
     /// in a group is that group's lowest-numbered rule.
     ids: Vec<usize>,
+    /// Longest line (chars) any of the group's rules fires on: longer lines skip the
+    /// group's search, whose answer could not count.
+    max_chars: usize,
 }
 
 /// The compiled patterns of a group.
@@ -295,7 +298,16 @@ impl RuleSet {
                         .map_err(|e| blame(&compiled, e))?,
                 ),
             };
-            groups.push(Group { matcher, ids });
+            let max_chars = ids
+                .iter()
+                .map(|&i| compiled[i].rule.max_chars)
+                .max()
+                .unwrap_or(0);
+            groups.push(Group {
+                matcher,
+                ids,
+                max_chars,
+            });
         }
         let gate_literals = if literals.is_empty() {
             None
@@ -345,7 +357,7 @@ impl RuleSet {
         for g in &self.groups {
             // Most lines match nothing, and `is_match` can stop early where
             // `matches` must run every pattern to the end.
-            if !g.matcher.is_match(&text) {
+            if chars > g.max_chars || !g.matcher.is_match(&text) {
                 continue;
             }
             let first = g
