@@ -35,7 +35,12 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_automata::meta;
+use regex_automata::util::pool::Pool;
 use serde::Deserialize;
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The built-in rules, compiled into the binary.
 const BUILTIN_TOML: &str = include_str!("default_rules.toml");
@@ -114,7 +119,84 @@ enum Matcher {
     /// once, which rules out the reverse (end-anchored) search a lone `…$` pattern gets
     /// as a `Regex` (measured: the set's forward search with a prefilter on agency
     /// names was the costliest part of rule matching on syn50k).
-    One(Regex),
+    One(WarmSharedRegex),
+}
+
+/// Calls of a [`WarmSharedRegex`] made on its shared cache before each thread takes its own.
+const WARM_CALLS: usize = 65_536;
+
+/// How a [`WarmSharedRegex`] makes a thread's own cache: a copy of the warmed one.
+type CacheFromWarm = Box<dyn Fn() -> meta::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// A regex whose lazy DFA warms up once for all threads instead of once per thread.
+///
+/// The end-anchored photo-credit pattern is searched backwards, and its tail of
+/// Unicode letter runs (`AFP/Getty Images`, `REUTERS/Carlos Barria`) makes every new
+/// DFA state costly to build: on reuters21578 building states was 14 % of all
+/// instructions, and each thread's cache built the same states again. The first
+/// [`WARM_CALLS`] searches share one cache behind a lock (a thread that finds it
+/// taken uses its own); after that each thread searches with its own copy of it
+/// (a lock taken on every line would bounce between cores for the rest of the run).
+struct WarmSharedRegex {
+    regex: meta::Regex,
+    /// The shared cache and the searches made with it.
+    warm: Arc<Mutex<(meta::Cache, usize)>>,
+    /// Cleared once the shared cache has made its [`WARM_CALLS`] searches.
+    warming: AtomicBool,
+    /// Per-thread caches, each first copied from the warmed one.
+    own: Pool<meta::Cache, CacheFromWarm>,
+}
+
+impl WarmSharedRegex {
+    /// Compiles `pattern` exactly as [`compile_one`] does (`regex::Regex` is this meta
+    /// regex with these settings).
+    fn new(pattern: &str) -> Result<Self, String> {
+        let config = meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(SIZE_LIMIT))
+            .hybrid_cache_capacity(SIZE_LIMIT);
+        let regex = meta::Builder::new()
+            .configure(config)
+            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+            .build(pattern)
+            .map_err(|e| match compile_one(pattern) {
+                Err(e) => e.to_string(),
+                Ok(_) => e.to_string(),
+            })?;
+        let warm = Arc::new(Mutex::new((regex.create_cache(), 0)));
+        let from = Arc::clone(&warm);
+        let copy: CacheFromWarm =
+            Box::new(move || from.lock().unwrap_or_else(|e| e.into_inner()).0.clone());
+        Ok(WarmSharedRegex {
+            regex,
+            warm,
+            warming: AtomicBool::new(true),
+            own: Pool::new(copy),
+        })
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        let input = regex_automata::Input::new(text).earliest(true);
+        // A thread that finds the shared cache busy (another thread may be building a
+        // state under the lock, which takes microseconds) searches with its own.
+        if let Some(mut warm) = self
+            .warming
+            .load(Ordering::Relaxed)
+            .then(|| self.warm.try_lock().ok())
+            .flatten()
+        {
+            if warm.1 < WARM_CALLS {
+                warm.1 += 1;
+                if warm.1 == WARM_CALLS {
+                    self.warming.store(false, Ordering::Relaxed);
+                }
+                return self.regex.search_half_with(&mut warm.0, &input).is_some();
+            }
+        }
+        let mut own = self.own.get();
+        self.regex.search_half_with(&mut own, &input).is_some()
+    }
 }
 
 impl Matcher {
@@ -289,7 +371,9 @@ impl RuleSet {
                 continue;
             }
             let matcher = match patterns.as_slice() {
-                [only] => Matcher::One(compile_one(only).map_err(|e| blame(&compiled, e))?),
+                [only] => {
+                    Matcher::One(WarmSharedRegex::new(only).map_err(|e| blame(&compiled, e))?)
+                }
                 _ => Matcher::Set(
                     RegexSetBuilder::new(&patterns)
                         .size_limit(SIZE_LIMIT)
@@ -577,7 +661,7 @@ fn starts_anchored(pattern: &str) -> bool {
 /// does not compile alone (its rule and file), or against the whole set. Patterns are
 /// compiled only in the set (compiling each one too doubled the start-up time: ~0.3 s
 /// of CPU for the built-in rules).
-fn blame(compiled: &[Compiled], set_error: regex::Error) -> String {
+fn blame(compiled: &[Compiled], set_error: impl std::fmt::Display) -> String {
     for c in compiled {
         for p in c.patterns.iter().filter(|p| p.requires.is_empty()) {
             if let Err(e) = compile_one(&p.pattern) {
@@ -682,6 +766,53 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    /// The shared-cache regex answers exactly as `regex::Regex` does, from several
+    /// threads at once, before and after the switch to per-thread caches.
+    #[test]
+    fn warm_shared_regex_agrees_with_regex_across_threads() {
+        let pattern = r"(?i)(via|/|\()\s*(afp|reuters|getty\s*images)(\s*(/|via|,)\s*[\p{L}][\p{L}.' -]*)*\)?$";
+        let shared = WarmSharedRegex::new(pattern).unwrap();
+        let plain = compile_one(pattern).unwrap();
+        let words = [
+            "via AFP",
+            "Reuters",
+            "/ Getty Images",
+            "(AFP/Jean Dupont)",
+            "told Reuters.",
+            "via Getty Images/Ödön Kovács",
+            "ça",
+            "/ reuters, Жанна",
+        ];
+        let line = |i: usize| format!("{} {}", i % 977, words[i % words.len()]);
+        let check = |range: std::ops::Range<usize>, threads: usize| {
+            let hits = std::sync::atomic::AtomicUsize::new(0);
+            let lines: Vec<String> = range.map(line).collect();
+            std::thread::scope(|scope| {
+                for part in lines.chunks(lines.len().div_ceil(threads)) {
+                    let (shared, plain, hits) = (&shared, &plain, &hits);
+                    scope.spawn(move || {
+                        for line in part {
+                            let m = shared.is_match(line);
+                            assert_eq!(m, plain.is_match(line), "{line:?}");
+                            hits.fetch_add(usize::from(m), Ordering::Relaxed);
+                        }
+                    });
+                }
+            });
+            assert!(hits.into_inner() > lines.len() / 4);
+        };
+        check(0..6_000, 3);
+        assert!(shared.warming.load(Ordering::Relaxed));
+        // One thread alone never finds the lock taken: the shared cache ends its warm-up.
+        let mut i = 6_000;
+        while shared.warming.load(Ordering::Relaxed) {
+            assert_eq!(shared.is_match(&line(i)), plain.is_match(&line(i)));
+            i += 1;
+        }
+        assert!(i <= 6_000 + WARM_CALLS);
+        check(i..i + 6_000, 3);
     }
 
     /// Every gated built-in pattern compiles (they are compiled lazily in a run).
