@@ -35,8 +35,9 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use regex_automata::meta;
+use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta};
 use serde::Deserialize;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,15 +84,94 @@ pub struct RuleSet {
 struct GatedPattern {
     pattern: String,
     rule: usize,
-    regex: std::sync::OnceLock<Regex>,
+    matcher: std::sync::OnceLock<GatedMatcher>,
+    /// The full regex, built only if the lazy DFA ever gives up on a line.
+    fallback: std::sync::OnceLock<Regex>,
+}
+
+/// How a gated pattern is searched.
+enum GatedMatcher {
+    /// A forward lazy DFA, searched anchored when the pattern starts with `^`. A
+    /// yes/no needs no match start, and building one costs less than half a full
+    /// regex, which also compiles the reverse automaton and more engines (measured:
+    /// 7.4 vs 16 ms for the "Photo: Name" pattern, whose `[\p{L}…]{1,60}` dominates);
+    /// gated patterns are compiled while the run goes on. callgrind, one thread:
+    /// syn10k 4.05 -> 3.89 G instructions; forward DFAs for the end-anchored ones too
+    /// (instead of the full regex's backward search) came out slightly ahead.
+    Dfa {
+        dfa: Box<hybrid::dfa::DFA>,
+        anchored: bool,
+        caches: Pool<hybrid::dfa::Cache, DfaCacheFn>,
+    },
+    /// The full regex: user patterns (compiled when the set is built, to report
+    /// mistakes early) and patterns a lazy DFA cannot run (Unicode `\b`).
+    Regex(Regex),
+}
+
+/// How a [`GatedMatcher::Dfa`] makes a thread's cache.
+type DfaCacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl GatedMatcher {
+    /// A lazy DFA for `pattern` (the regex crate's syntax), or the full regex.
+    fn new(pattern: &str) -> Result<Self, regex::Error> {
+        let dfa = hybrid::dfa::DFA::builder()
+            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+            .thompson(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(SIZE_LIMIT)),
+            )
+            .configure(hybrid::dfa::DFA::config().cache_capacity(SIZE_LIMIT))
+            .build(pattern);
+        match dfa {
+            Ok(dfa) => {
+                let for_caches = dfa.clone();
+                let make: DfaCacheFn = Box::new(move || for_caches.create_cache());
+                Ok(GatedMatcher::Dfa {
+                    anchored: dfa.get_nfa().is_always_start_anchored(),
+                    dfa: Box::new(dfa),
+                    caches: Pool::new(make),
+                })
+            }
+            Err(_) => compile_one(pattern).map(GatedMatcher::Regex),
+        }
+    }
 }
 
 impl GatedPattern {
-    fn regex(&self) -> &Regex {
+    fn matcher(&self) -> &GatedMatcher {
         // Built-in patterns are checked by a test and user patterns when the set is
         // built, so compiling here cannot fail.
-        self.regex
-            .get_or_init(|| compile_one(&self.pattern).expect("gated pattern was validated"))
+        self.matcher
+            .get_or_init(|| GatedMatcher::new(&self.pattern).expect("gated pattern was validated"))
+    }
+
+    /// Whether the pattern matches the (cleaned) line.
+    fn is_match(&self, text: &str) -> bool {
+        match self.matcher() {
+            GatedMatcher::Regex(regex) => regex.is_match(text),
+            GatedMatcher::Dfa {
+                dfa,
+                anchored,
+                caches,
+            } => {
+                let anchored = match anchored {
+                    true => regex_automata::Anchored::Yes,
+                    false => regex_automata::Anchored::No,
+                };
+                let input = regex_automata::Input::new(text)
+                    .anchored(anchored)
+                    .earliest(true);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found.is_some(),
+                    // Only if the DFA's cache kept filling up: the full regex decides.
+                    Err(_) => self
+                        .fallback
+                        .get_or_init(|| compile_one(&self.pattern).expect("pattern compiled once"))
+                        .is_match(text),
+                }
+            }
+        }
     }
 }
 
@@ -325,7 +405,7 @@ impl RuleSet {
         for (i, c) in compiled.iter().enumerate() {
             for p in &c.patterns {
                 if !p.requires.is_empty() {
-                    let regex = std::sync::OnceLock::new();
+                    let matcher = std::sync::OnceLock::new();
                     // A user's pattern is compiled now so a mistake is reported before
                     // the run; built-in ones (tested) wait until a line needs them.
                     if c.origin != BUILTIN_ORIGIN {
@@ -335,7 +415,7 @@ impl RuleSet {
                                 c.origin, c.rule.name, p.pattern
                             )
                         })?;
-                        let _ = regex.set(re);
+                        let _ = matcher.set(GatedMatcher::Regex(re));
                     }
                     for lit in &p.requires {
                         let key = lit.to_ascii_lowercase();
@@ -352,7 +432,8 @@ impl RuleSet {
                     gated.push(GatedPattern {
                         pattern: p.pattern.clone(),
                         rule: i,
-                        regex,
+                        matcher,
+                        fallback: std::sync::OnceLock::new(),
                     });
                     continue;
                 }
@@ -459,7 +540,7 @@ impl RuleSet {
             if best.is_some_and(|b| b <= p.rule) || chars > self.rules[p.rule].max_chars {
                 continue;
             }
-            if p.regex().is_match(&text) {
+            if p.is_match(&text) {
                 best = Some(p.rule);
             }
         }
@@ -479,7 +560,7 @@ impl RuleSet {
             .any(|g| g.matcher.matching(&text).into_iter().any(|k| g.ids[k] == i))
             || self.opened(&text).into_iter().any(|g| {
                 let p = &self.gated[g];
-                p.rule == i && p.regex().is_match(&text)
+                p.rule == i && p.is_match(&text)
             })
     }
 
@@ -822,12 +903,18 @@ mod tests {
         assert!(rs.gated.len() >= 10, "{} gated patterns", rs.gated.len());
         for g in &rs.gated {
             compile_one(&g.pattern).unwrap_or_else(|e| panic!("{}: {e}", g.pattern));
+            // Every built-in one runs as a lazy DFA; those starting with `^` anchored.
+            let GatedMatcher::Dfa { anchored, .. } = g.matcher() else {
+                panic!("{} is not a lazy DFA", g.pattern);
+            };
+            let starts = g.pattern.trim_start_matches("(?i)").starts_with('^');
+            assert_eq!(*anchored, starts, "{}", g.pattern);
         }
     }
 
     /// A gate only skips lines its pattern cannot match: on every line of the sample
     /// corpora and every example and counter-example, a gated pattern that matches the
-    /// cleaned line has its gate open.
+    /// cleaned line has its gate open (and its lazy DFA agrees with the full regex).
     #[test]
     fn gates_are_necessary() {
         let rs = builtin();
@@ -844,7 +931,7 @@ mod tests {
         ] {
             let (text, _) = rs.clean(tricky).unwrap();
             assert!(
-                rs.gated.iter().any(|p| p.regex().is_match(&text)),
+                rs.gated.iter().any(|p| p.is_match(&text)),
                 "{tricky:?} matches no gated pattern"
             );
             lines.push(tricky.to_string());
@@ -854,6 +941,11 @@ mod tests {
                 lines.extend(text.lines().map(str::to_string));
             }
         }
+        let full: Vec<Regex> = rs
+            .gated
+            .iter()
+            .map(|p| compile_one(&p.pattern).unwrap())
+            .collect();
         let mut matched = 0;
         for line in &lines {
             let Some((text, _)) = rs.clean(line) else {
@@ -861,7 +953,14 @@ mod tests {
             };
             let open = rs.opened(&text);
             for (g, p) in rs.gated.iter().enumerate() {
-                if p.regex().is_match(&text) {
+                // The lazy DFA a gated pattern runs as answers as the full regex does.
+                assert_eq!(
+                    p.is_match(&text),
+                    full[g].is_match(&text),
+                    "{:?} on {line:?}",
+                    p.pattern
+                );
+                if p.is_match(&text) {
                     matched += 1;
                     assert!(
                         open.contains(&g),
