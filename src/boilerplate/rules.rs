@@ -108,32 +108,45 @@ enum GatedMatcher {
     Regex(Regex),
 }
 
-/// How a [`GatedMatcher::Dfa`] makes a thread's cache.
+/// How a lazy DFA's pool makes a thread's cache.
 type DfaCacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// A forward lazy DFA over `patterns` with the regex crate's syntax and this file's
+/// size limits (no captures: rules only ask whether, and which, patterns match); None
+/// when a lazy DFA cannot run them (or they do not compile: the full regex reports why).
+fn lazy_dfa(patterns: &[&str], kind: regex_automata::MatchKind) -> Option<hybrid::dfa::DFA> {
+    hybrid::dfa::DFA::builder()
+        .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+        .thompson(
+            thompson::Config::new()
+                .which_captures(thompson::WhichCaptures::None)
+                .nfa_size_limit(Some(SIZE_LIMIT)),
+        )
+        .configure(
+            hybrid::dfa::DFA::config()
+                .match_kind(kind)
+                .cache_capacity(SIZE_LIMIT),
+        )
+        .build_many(patterns)
+        .ok()
+}
+
+/// One cache per thread for `dfa`.
+fn cache_pool(dfa: &hybrid::dfa::DFA) -> Pool<hybrid::dfa::Cache, DfaCacheFn> {
+    let dfa = dfa.clone();
+    Pool::new(Box::new(move || dfa.create_cache()))
+}
 
 impl GatedMatcher {
     /// A lazy DFA for `pattern` (the regex crate's syntax), or the full regex.
     fn new(pattern: &str) -> Result<Self, regex::Error> {
-        let dfa = hybrid::dfa::DFA::builder()
-            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
-            .thompson(
-                thompson::Config::new()
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(SIZE_LIMIT)),
-            )
-            .configure(hybrid::dfa::DFA::config().cache_capacity(SIZE_LIMIT))
-            .build(pattern);
-        match dfa {
-            Ok(dfa) => {
-                let for_caches = dfa.clone();
-                let make: DfaCacheFn = Box::new(move || for_caches.create_cache());
-                Ok(GatedMatcher::Dfa {
-                    anchored: dfa.get_nfa().is_always_start_anchored(),
-                    dfa: Box::new(dfa),
-                    caches: Pool::new(make),
-                })
-            }
-            Err(_) => compile_one(pattern).map(GatedMatcher::Regex),
+        match lazy_dfa(&[pattern], regex_automata::MatchKind::LeftmostFirst) {
+            Some(dfa) => Ok(GatedMatcher::Dfa {
+                anchored: dfa.get_nfa().is_always_start_anchored(),
+                caches: cache_pool(&dfa),
+                dfa: Box::new(dfa),
+            }),
+            None => compile_one(pattern).map(GatedMatcher::Regex),
         }
     }
 }
@@ -219,26 +232,11 @@ struct SetDfa {
 impl SetDfa {
     /// The DFA for `patterns` when they all start with `^` and a lazy DFA can run them.
     fn new(patterns: &[&str]) -> Option<SetDfa> {
-        let dfa = hybrid::dfa::DFA::builder()
-            .syntax(regex_automata::util::syntax::Config::new().utf8(true))
-            .thompson(
-                thompson::Config::new()
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(SIZE_LIMIT)),
-            )
-            .configure(
-                hybrid::dfa::DFA::config()
-                    .match_kind(regex_automata::MatchKind::All)
-                    .cache_capacity(SIZE_LIMIT),
-            )
-            .build_many(patterns)
-            .ok()
+        let dfa = lazy_dfa(patterns, regex_automata::MatchKind::All)
             .filter(|dfa| dfa.get_nfa().is_always_start_anchored())?;
-        let for_caches = dfa.clone();
-        let make: DfaCacheFn = Box::new(move || for_caches.create_cache());
         Some(SetDfa {
+            caches: cache_pool(&dfa),
             dfa,
-            caches: Pool::new(make),
             patterns: patterns.iter().map(|p| p.to_string()).collect(),
             fallback: std::sync::OnceLock::new(),
         })
