@@ -3,7 +3,7 @@
 
 use crate::analyse::{self, append_normalised, content_lines, DocScan, MarkerTally};
 use crate::boilerplate::{self, rules::RuleSet, BoilerplateParams, RepeatedLines};
-use crate::dedup::{self, DedupInput, DedupParams, DedupResult};
+use crate::dedup::{self, DedupInput, DedupParams, DedupResult, Verify};
 use crate::entities::{CorpusEntities, CorpusParams, DocEntities, EntityExtractor, Mention};
 use crate::lang::detect_language;
 use crate::load::{LoadOptions, Loader};
@@ -11,7 +11,7 @@ use crate::memory::MemoryGuard;
 use crate::minhash::MinHasher;
 use crate::progress::{stage, Progress};
 use crate::record::Record;
-use crate::setstore::SetStore;
+use crate::setstore::{SetSpan, SetSpill, SetStore};
 use crate::shingle::{count_distinct, shingle_hashes, shingle_stream};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -150,97 +150,114 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let signer = MinHasher::new(settings.dedup.num_perm, settings.dedup.seed);
     let k = settings.dedup.num_perm;
     let mut corpus_entities = CorpusEntities::new(CorpusParams::default());
-    let (docs, content, signatures, repeated, marker_lines, doc_ids) =
-        if settings.corpus_boilerplate {
-            let t = Instant::now();
-            let mut docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
-                analyse::scan(&rec, rules, settings.stats)
-            })?;
-            timings.push(("scan", t.elapsed().as_secs_f64()));
+    // The verification sets of every document, when the pass that signs them kept them.
+    let eager_sets: Option<SetStore>;
+    let (docs, content, signatures, repeated, marker_lines, doc_ids) = if settings
+        .corpus_boilerplate
+    {
+        let t = Instant::now();
+        let mut docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
+            analyse::scan(&rec, rules, settings.stats)
+        })?;
+        timings.push(("scan", t.elapsed().as_secs_f64()));
 
-            let t = Instant::now();
-            let spinner = stage(settings.quiet, "counting repeated lines");
-            let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
-            let doc_ids = unique_ids(&mut docs);
-            let marker_lines = boilerplate::marker_lines(&docs)?;
-            spinner.finish_and_clear();
-            timings.push(("boilerplate", t.elapsed().as_secs_f64()));
-            let wanted = example_sources(&repeated, &marker_lines)?;
+        let t = Instant::now();
+        let spinner = stage(settings.quiet, "counting repeated lines");
+        let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
+        let doc_ids = unique_ids(&mut docs);
+        let marker_lines = boilerplate::marker_lines(&docs)?;
+        spinner.finish_and_clear();
+        timings.push(("boilerplate", t.elapsed().as_secs_f64()));
+        let wanted = example_sources(&repeated, &marker_lines)?;
 
-            let t = Instant::now();
-            let mut signatures = vec![0u32; docs.len() * k];
-            let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
-            let mut offset = 0usize;
-            let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
-            let counters = loader.counters();
-            for block in loader.blocks() {
-                let base = offset;
-                let results: Vec<(DocContent, Vec<u32>)> = loader.process(block, |i, rec| {
-                    let g = base + i;
-                    let Some(scan) = docs.get(g) else {
-                        return (DocContent::default(), vec![u32::MAX; k]);
-                    };
-                    content_of(
-                        &rec,
-                        scan,
-                        &repeated,
-                        wanted.get(&(g as u32)),
-                        &signer,
-                        settings,
-                    )
-                });
-                for (mut c, sig) in results {
-                    if offset < docs.len() {
-                        signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
-                    }
-                    // Count entity candidates now, in input order as before, so their example
-                    // texts are dropped block by block instead of held for the whole corpus.
-                    if let Some(e) = c.entities.as_mut() {
-                        corpus_entities.observe(e);
-                        e.strip_texts();
-                    }
-                    content.push(c);
-                    offset += 1;
+        let t = Instant::now();
+        let spill = verification_spill(settings);
+        let mut spans = Vec::new();
+        let mut signatures = vec![0u32; docs.len() * k];
+        let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
+        let mut offset = 0usize;
+        let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
+        let counters = loader.counters();
+        for block in loader.blocks() {
+            let base = offset;
+            let results = loader.process(block, |i, rec| {
+                let g = base + i;
+                let Some(scan) = docs.get(g) else {
+                    let nothing = (DocContent::default(), vec![u32::MAX; k]);
+                    return (nothing, SetSpan::default());
+                };
+                content_of(
+                    &rec,
+                    scan,
+                    &repeated,
+                    wanted.get(&(g as u32)),
+                    &signer,
+                    settings,
+                    spill.as_ref(),
+                )
+            });
+            for ((mut c, sig), span) in results {
+                if spill.is_some() {
+                    spans.push(span);
                 }
-                let read = counters.bytes_read.load(Ordering::Relaxed);
-                progress.update(
-                    read,
-                    counters.files_done.load(Ordering::Relaxed),
-                    loader.files().len(),
-                    offset,
-                );
-                settings
-                    .memory
-                    .check("content", offset, read, loader.total_bytes())?;
-            }
-            progress.finish();
-            timings.push(("content", t.elapsed().as_secs_f64()));
-            (docs, content, signatures, repeated, marker_lines, doc_ids)
-        } else {
-            // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
-            let t = Instant::now();
-            let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
-            let mut docs = Vec::new();
-            let mut content = Vec::new();
-            let mut signatures = Vec::new();
-            // Each block's per-document signatures move into the flat array as the block
-            // ends, so they never exist twice for the whole corpus (512 B per document).
-            let each = |_, rec: Record| {
-                let mut normalised = String::with_capacity(rec.text.len());
-                let (scan, tally) = analyse::scan_for_dedup(&rec, rules, &mut normalised);
-                let (c, sig) = sign_scanned(&scan, tally, &normalised, &signer, settings);
-                (scan, c, sig)
-            };
-            pass_into(loader, settings, "dedup", each, |(d, c, sig)| {
-                docs.push(d);
+                if offset < docs.len() {
+                    signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
+                }
+                // Count entity candidates now, in input order as before, so their example
+                // texts are dropped block by block instead of held for the whole corpus.
+                if let Some(e) = c.entities.as_mut() {
+                    corpus_entities.observe(e);
+                    e.strip_texts();
+                }
                 content.push(c);
-                signatures.extend_from_slice(&sig);
-            })?;
-            let doc_ids = unique_ids(&mut docs);
-            let marker_lines = boilerplate::marker_lines(&docs)?;
-            timings.push(("scan_content", t.elapsed().as_secs_f64()));
-            (docs, content, signatures, no_repeats, marker_lines, doc_ids)
+                offset += 1;
+            }
+            let read = counters.bytes_read.load(Ordering::Relaxed);
+            progress.update(
+                read,
+                counters.files_done.load(Ordering::Relaxed),
+                loader.files().len(),
+                offset,
+            );
+            settings
+                .memory
+                .check("content", offset, read, loader.total_bytes())?;
+        }
+        progress.finish();
+        eager_sets = spill.and_then(|spill| spill.finish(spans));
+        timings.push(("content", t.elapsed().as_secs_f64()));
+        (docs, content, signatures, repeated, marker_lines, doc_ids)
+    } else {
+        // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
+        let t = Instant::now();
+        let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
+        let mut docs = Vec::new();
+        let mut content = Vec::new();
+        let mut signatures = Vec::new();
+        // Each block's per-document signatures move into the flat array as the block
+        // ends, so they never exist twice for the whole corpus (512 B per document).
+        let spill = verification_spill(settings);
+        let mut spans = Vec::new();
+        let each = |_, rec: Record| {
+            let mut normalised = String::with_capacity(rec.text.len());
+            let (scan, tally) = analyse::scan_for_dedup(&rec, rules, &mut normalised);
+            let signed = sign_scanned(&scan, tally, &normalised, &signer, settings, spill.as_ref());
+            (scan, signed)
         };
+        pass_into(loader, settings, "dedup", each, |(d, (c, sig, span))| {
+            docs.push(d);
+            content.push(c);
+            signatures.extend_from_slice(&sig);
+            if spill.is_some() {
+                spans.push(span);
+            }
+        })?;
+        eager_sets = spill.and_then(|spill| spill.finish(spans));
+        let doc_ids = unique_ids(&mut docs);
+        let marker_lines = boilerplate::marker_lines(&docs)?;
+        timings.push(("scan_content", t.elapsed().as_secs_f64()));
+        (docs, content, signatures, no_repeats, marker_lines, doc_ids)
+    };
     anyhow::ensure!(
         content.len() == docs.len(),
         "input changed between passes: {} records then {}",
@@ -259,7 +276,11 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
         dedup::KeepPolicy::Newest => docs.iter().map(|d| d.date.as_deref()).collect(),
         _ => Vec::new(),
     };
-    let fetch = |wanted: &[u32]| shingle_sets(loader, &docs, &repeated, wanted, settings);
+    let eager_sets = std::sync::Mutex::new(eager_sets);
+    let fetch = |wanted: &[u32]| match eager_sets.lock().ok().and_then(|mut s| s.take()) {
+        Some(all) => Ok(all),
+        None => shingle_sets(loader, &docs, &repeated, wanted, settings),
+    };
     let dedup = dedup::deduplicate(
         &DedupInput {
             exact_hash: &exact_hash,
@@ -363,6 +384,18 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     })
 }
 
+/// Where the pass that signs documents writes every verification set, so verification
+/// needs no further read of the input (on syn50k that read took ~0.3 s of ~1.7 s, for the
+/// 31 % of documents in borderline pairs). None when no set can be needed, or when no
+/// temporary file can be made: then, as when writing the file fails, a re-read rebuilds
+/// the few sets verification needs ([`shingle_sets`]).
+fn verification_spill(settings: &Settings) -> Option<SetSpill> {
+    match settings.dedup.verify {
+        Verify::Estimate => None,
+        Verify::Auto | Verify::Exact => SetSpill::new(),
+    }
+}
+
 /// Content facts and signature from a scan whose rule-free lines were already normalised
 /// (the one-read path: boilerplate is the marker-rule lines only).
 fn sign_scanned(
@@ -371,7 +404,8 @@ fn sign_scanned(
     normalised: &str,
     signer: &MinHasher,
     settings: &Settings,
-) -> (DocContent, Vec<u32>) {
+    spill: Option<&SetSpill>,
+) -> (DocContent, Vec<u32>, SetSpan) {
     let mut c = DocContent {
         lang: "und",
         content_chars: tally.content_chars,
@@ -381,20 +415,23 @@ fn sign_scanned(
         ..DocContent::default()
     };
     let mut sig = vec![u32::MAX; settings.dedup.num_perm];
-    c.shingles = sign_content(normalised, scan, signer, settings, &mut sig);
-    (c, sig)
+    let (shingles, span) = sign_content(normalised, scan, signer, settings, &mut sig, spill);
+    c.shingles = shingles;
+    (c, sig, span)
 }
 
 /// Signs a document's normalised content into `sig`; returns its number of distinct
-/// shingles. The shingles are hashed in text order and never sorted: only the
-/// verification sets need order.
+/// shingles. The shingles are hashed in text order and never sorted here (a minimum
+/// needs no order); `spill` takes them as they are, for verification to sort if it
+/// reads them back (the span says where they went).
 fn sign_content(
     normalised: &str,
     scan: &DocScan,
     signer: &MinHasher,
     settings: &Settings,
     sig: &mut [u32],
-) -> u32 {
+    spill: Option<&SetSpill>,
+) -> (u32, SetSpan) {
     thread_local! {
         /// Per-thread shingle buffer and distinct-count table, reused across documents
         /// (each is a few KB, allocated and zeroed per document otherwise).
@@ -411,17 +448,18 @@ fn sign_content(
             shingles,
         );
         if shingles.is_empty() {
-            return 0;
+            return (0, SetSpan::default());
         }
         signer.sign(shingles, sig);
         let distinct = count_distinct(shingles, table) as u32;
+        let span = spill.map_or_else(SetSpan::default, |spill| spill.write(shingles));
         // A huge document must not pin its buffers for the rest of the run.
         for buf in [shingles, table] {
             if buf.capacity() > 1 << 16 {
                 *buf = Vec::new();
             }
         }
-        distinct
+        (distinct, span)
     })
 }
 
@@ -508,7 +546,8 @@ fn content_of(
     wanted: Option<&Vec<ExampleKey>>,
     signer: &MinHasher,
     settings: &Settings,
-) -> (DocContent, Vec<u32>) {
+    spill: Option<&SetSpill>,
+) -> ((DocContent, Vec<u32>), SetSpan) {
     let k = settings.dedup.num_perm;
     let mut c = DocContent {
         lang: "und",
@@ -516,7 +555,7 @@ fn content_of(
     };
     let mut sig = vec![u32::MAX; k];
     if scan.line_keys.is_empty() {
-        return (c, sig);
+        return ((c, sig), SetSpan::default());
     }
     let mask = boilerplate::line_mask(scan, repeated);
     let mut content = String::with_capacity(rec.text.len());
@@ -566,8 +605,9 @@ fn content_of(
         shingles_of(&normalised, scan, settings),
         content_shingles(rec, scan, &mask, settings)
     );
-    c.shingles = sign_content(&normalised, scan, signer, settings, &mut sig);
-    (c, sig)
+    let (shingles, span) = sign_content(&normalised, scan, signer, settings, &mut sig, spill);
+    c.shingles = shingles;
+    ((c, sig), span)
 }
 
 /// Sorted, distinct shingle hashes of a document's normalised content.

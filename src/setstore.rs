@@ -1,11 +1,16 @@
-//! Verification sets kept out of memory: the sorted shingle sets of the documents whose
-//! candidate pairs need their true Jaccard, spilled to an unlinked temporary file.
+//! Verification sets kept out of memory: sorted shingle sets spilled to an unlinked
+//! temporary file, read back per candidate pair.
 //!
 //! Held in memory these sets were the largest per-document cost of `--verify auto`
 //! (~1.4 KB per record on syn50k, where 31 % of the documents are in borderline pairs).
 //! In a file they cost 16 bytes of index per set; verifying a pair reads its two sets
-//! back (from the page cache, in practice). When no temporary file can be written the
-//! store keeps the sets in memory instead, so verification never fails for want of disk.
+//! back (from the page cache, in practice).
+//!
+//! Two ways in: [`SetSpill`] takes every document's set from the threads that sign
+//! them (no third read of the input), and gives up when its file cannot be written, so
+//! the caller re-reads instead; [`SetStore::new`] takes the few sets a re-read rebuilt,
+//! and keeps them in memory when no file can be written, so verification never fails
+//! for want of disk.
 
 use std::fs::File;
 use std::io;
@@ -28,8 +33,12 @@ enum Backing {
 
 /// Sorted shingle sets by document index, written once (in ascending document order) and read many times.
 pub struct SetStore {
-    /// Documents stored, ascending.
+    /// Documents stored, ascending; empty when every document is (`dense`).
     docs: Vec<u32>,
+    /// Document `i`'s set is span `i` (a [`SetSpill`] of every document).
+    dense: bool,
+    /// Spans hold shingle streams (repeats, text order) that reading turns into sets.
+    streams: bool,
     /// Byte offset and number of hashes of each stored set, parallel to `docs`.
     spans: Vec<(u64, u32)>,
     /// Bytes not yet written to the file (all bytes when in memory).
@@ -59,6 +68,8 @@ impl SetStore {
     fn with(backing: Backing) -> Self {
         SetStore {
             docs: Vec::new(),
+            dense: false,
+            streams: false,
             spans: Vec::new(),
             pending: Vec::new(),
             backing,
@@ -67,12 +78,12 @@ impl SetStore {
 
     /// Number of sets stored.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.spans.len()
     }
 
     /// Whether no set is stored.
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.spans.is_empty()
     }
 
     /// Whether the sets live in a temporary file.
@@ -82,6 +93,7 @@ impl SetStore {
 
     /// Adds the set of `doc`; documents must come in ascending order.
     pub fn push(&mut self, doc: u32, set: &[u64]) {
+        assert!(!self.dense, "a spill's store is complete");
         assert!(
             self.docs.last().is_none_or(|&last| last < doc),
             "sets must be pushed in ascending document order"
@@ -112,8 +124,13 @@ impl SetStore {
     /// Reads the set of `doc` into `out` (cleared first); false when `doc` was not stored.
     pub fn read(&self, doc: u32, bytes: &mut Vec<u8>, out: &mut Vec<u64>) -> io::Result<bool> {
         out.clear();
-        let Ok(at) = self.docs.binary_search(&doc) else {
-            return Ok(false);
+        let at = match self.dense {
+            true if (doc as usize) < self.spans.len() => doc as usize,
+            true => return Ok(false),
+            false => match self.docs.binary_search(&doc) {
+                Ok(at) => at,
+                Err(_) => return Ok(false),
+            },
         };
         let (offset, count) = self.spans[at];
         let len = count as usize * 8;
@@ -133,6 +150,9 @@ impl SetStore {
             raw.chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().expect("8-byte chunk"))),
         );
+        if self.streams {
+            crate::shingle::stream_to_set(out);
+        }
         Ok(true)
     }
 
@@ -174,6 +194,127 @@ impl SetStore {
         if let Backing::File { path, .. } = &self.backing {
             let _ = std::fs::remove_file(path);
         }
+    }
+}
+
+/// Where one document's set went in a [`SetSpill`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SetSpan {
+    offset: u64,
+    count: u32,
+}
+
+/// One thread's part of the file: a region reserved for it and the bytes gathered there.
+#[derive(Default)]
+struct Region {
+    /// File offset of `bytes[0]`.
+    start: u64,
+    /// Bytes reserved at `start` (0 before the first reservation).
+    reserved: usize,
+    bytes: Vec<u8>,
+}
+
+/// Every document's verification set, as the shingle stream it is signed from, written
+/// by the threads that sign them (sorting waits until a pair needs the set: most never do).
+///
+/// Each thread fills its own region of one temporary file (reserved [`WRITE_CHUNK`] bytes
+/// at a time from a shared atomic end) and writes it when full, so no set waits for a
+/// single writer; where a set went comes back as a [`SetSpan`] that the caller keeps in
+/// document order. The layout depends on scheduling, the sets read back do not. A failed
+/// write abandons the spill: [`SetSpill::finish`] then gives None and the caller
+/// rebuilds the sets it needs another way.
+pub struct SetSpill {
+    file: File,
+    path: PathBuf,
+    /// End of the reserved part of the file.
+    end: std::sync::atomic::AtomicU64,
+    /// One region per rayon worker of the pool it was made in, and one for any other thread.
+    regions: Vec<std::sync::Mutex<Region>>,
+    failed: std::sync::atomic::AtomicBool,
+}
+
+impl SetSpill {
+    /// A spill for the current rayon pool; None when no temporary file can be created.
+    pub fn new() -> Option<Self> {
+        let (file, path) = create_temp().ok()?;
+        let regions = (0..=rayon::current_num_threads())
+            .map(|_| std::sync::Mutex::new(Region::default()))
+            .collect();
+        Some(SetSpill {
+            file,
+            path,
+            end: std::sync::atomic::AtomicU64::new(0),
+            regions,
+            failed: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// Writes one document's shingle stream (from any thread; read back as its sorted
+    /// set); its span, for [`SetSpill::finish`].
+    pub fn write(&self, set: &[u64]) -> SetSpan {
+        use std::sync::atomic::Ordering;
+        let len = set.len() * 8;
+        let slot = rayon::current_thread_index()
+            .map_or(self.regions.len() - 1, |i| i.min(self.regions.len() - 1));
+        let mut region = self.regions[slot].lock().unwrap_or_else(|e| e.into_inner());
+        if region.bytes.len() + len > region.reserved {
+            self.write_region(&mut region);
+            let reserve = len.max(WRITE_CHUNK);
+            region.start = self.end.fetch_add(reserve as u64, Ordering::Relaxed);
+            region.reserved = reserve;
+            // Empty after the write: room for the whole region, allocated once.
+            region.bytes.reserve_exact(reserve);
+        }
+        let span = SetSpan {
+            offset: region.start + region.bytes.len() as u64,
+            count: set.len() as u32,
+        };
+        let at = region.bytes.len();
+        region.bytes.resize(at + len, 0);
+        for (bytes, h) in region.bytes[at..].chunks_exact_mut(8).zip(set) {
+            bytes.copy_from_slice(&h.to_le_bytes());
+        }
+        span
+    }
+
+    /// Writes a region's gathered bytes and empties it (nothing once a write has failed).
+    fn write_region(&self, region: &mut Region) {
+        use std::sync::atomic::Ordering;
+        if !region.bytes.is_empty()
+            && !self.failed.load(Ordering::Relaxed)
+            && write_all_at(&self.file, &region.bytes, region.start).is_err()
+        {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        region.start += region.bytes.len() as u64;
+        region.reserved -= region.bytes.len();
+        region.bytes.clear();
+    }
+
+    /// The store of every set, `spans` in document order; None if a write failed
+    /// (the file is removed).
+    pub fn finish(self, spans: Vec<SetSpan>) -> Option<SetStore> {
+        use std::sync::atomic::Ordering;
+        for region in &self.regions {
+            self.write_region(&mut region.lock().unwrap_or_else(|e| e.into_inner()));
+        }
+        let flushed = self.end.load(Ordering::Relaxed);
+        let SetSpill {
+            file, path, failed, ..
+        } = self;
+        if failed.into_inner() {
+            let _ = std::fs::remove_file(&path);
+            return None;
+        }
+        let mut store = SetStore::with(Backing::File {
+            file,
+            path,
+            flushed,
+        });
+        store.dense = true;
+        store.streams = true;
+        store.spans = spans.into_iter().map(|s| (s.offset, s.count)).collect();
+        Some(store)
     }
 }
 
@@ -306,6 +447,57 @@ mod tests {
         if let Backing::File { path, .. } = &store.backing {
             assert_eq!(path.exists(), !cfg!(unix));
         }
+    }
+
+    /// Streams as a signing pass writes them: repeats, in no order.
+    fn streams() -> Vec<Vec<u64>> {
+        (0..3_000u64)
+            .map(|d| {
+                let n = (d * 37) % 700 + u64::from(d % 5 == 0) * 40_000;
+                (0..n)
+                    .map(|x| (x * 0x9E37_79B9_7F4A_7C15) % (n / 2 + 1) + d)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_spill_written_from_many_threads_reads_back_every_set() {
+        use rayon::prelude::*;
+        let streams = streams();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let store = pool.install(|| {
+            let spill = SetSpill::new().expect("the temp dir is writable here");
+            let spans: Vec<SetSpan> = streams.par_iter().map(|s| spill.write(s)).collect();
+            spill.finish(spans).expect("nothing failed")
+        });
+        assert!(store.is_spilled());
+        assert_eq!(store.len(), streams.len());
+        let (mut bytes, mut out) = (Vec::new(), Vec::new());
+        for (d, s) in streams.iter().enumerate().rev() {
+            assert!(store.read(d as u32, &mut bytes, &mut out).unwrap());
+            let mut set = s.clone();
+            set.sort_unstable();
+            set.dedup();
+            assert_eq!(out, set, "set of doc {d}");
+        }
+        let past_the_end = streams.len() as u32;
+        assert!(!store.read(past_the_end, &mut bytes, &mut out).unwrap());
+    }
+
+    #[test]
+    fn a_spill_that_cannot_write_gives_no_store() {
+        let mut spill = SetSpill::new().expect("the temp dir is writable here");
+        // A handle opened read-only makes every write fail, as a full disk would.
+        let path = std::env::temp_dir().join(format!(".chaff-ro-{}", std::process::id()));
+        std::fs::write(&path, b"").unwrap();
+        spill.file = File::open(&path).unwrap();
+        let spans: Vec<SetSpan> = streams().iter().map(|s| spill.write(s)).collect();
+        assert!(spill.finish(spans).is_none());
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

@@ -26,8 +26,13 @@ pub fn shingle_hashes(
     out: &mut Vec<u64>,
 ) {
     shingle_stream(normalised, unspaced, word_n, char_n, out);
-    sort_uniform(out);
-    out.dedup();
+    stream_to_set(out);
+}
+
+/// Turns a stream of [`shingle_stream`] hashes into the sorted set [`shingle_hashes`] gives.
+pub fn stream_to_set(hashes: &mut Vec<u64>) {
+    sort_uniform(hashes);
+    hashes.dedup();
 }
 
 /// The hashes of [`shingle_hashes`] in text order, repeats included: all a MinHash

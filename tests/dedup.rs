@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use std::collections::HashMap;
+use std::path::Path;
 
 /// A small deterministic generator (xorshift) so the planted edits are the same on every run.
 struct Rng(u64);
@@ -238,6 +239,55 @@ fn near_duplicates_found_in_real_agency_copy_and_tables_written() {
             std::fs::read(out.join(name)).unwrap() == std::fs::read(one.join(name)).unwrap(),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn without_a_temp_dir_verification_rereads_the_input_and_gives_the_same_tables() {
+    // The signing pass spills every verification set to a temporary file; where none can
+    // be made, a re-read rebuilds the sets instead. Both must verify alike, in both paths.
+    let input = root().join("datasets/fr-gilets-jaunes");
+    for (mode, extra) in [("fast", None), ("corpus", Some("--corpus-boilerplate"))] {
+        let run = |name: &str, tmp: Option<&Path>| {
+            let dir = scratch(&format!("dedup-tmp-{mode}-{name}"));
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chaff"));
+            cmd.args([
+                "dedup",
+                input.to_str().unwrap(),
+                "-o",
+                dir.to_str().unwrap(),
+            ])
+            .args(["-q", "--verify", "exact"])
+            .args(extra);
+            if let Some(tmp) = tmp {
+                cmd.env("TMPDIR", tmp);
+            }
+            let out = cmd.output().expect("run chaff");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            dir
+        };
+        let spilled = run("spilled", None);
+        let missing = scratch(&format!("dedup-tmp-{mode}-none")).join("no-such-dir");
+        let reread = run("reread", Some(&missing));
+        assert!(!missing.exists());
+        for name in ["documents.parquet", "clusters.parquet", "pairs.parquet"] {
+            assert!(
+                std::fs::read(spilled.join(name)).unwrap()
+                    == std::fs::read(reread.join(name)).unwrap(),
+                "{mode}: {name}"
+            );
+        }
+        // Every pair got its true Jaccard: the sets were there to read.
+        let exact = table(&reread.join("pairs.parquet"))
+            .column("exact_jaccard")
+            .unwrap()
+            .clone();
+        assert!(!exact.is_empty(), "{mode}: pairs to verify");
+        assert_eq!(exact.null_count(), 0, "{mode}: unverified pairs");
     }
 }
 
