@@ -449,13 +449,14 @@ mod tests {
         }
     }
 
-    /// Streams as a signing pass writes them: repeats, in no order.
+    /// Streams as a signing pass writes them: repeats, in no order; one is longer than a
+    /// thread's region.
     fn streams() -> Vec<Vec<u64>> {
         (0..3_000u64)
             .map(|d| {
-                let n = (d * 37) % 700 + u64::from(d % 5 == 0) * 40_000;
+                let n = (d * 37) % 700 + u64::from(d == 7) * 150_000;
                 (0..n)
-                    .map(|x| (x * 0x9E37_79B9_7F4A_7C15) % (n / 2 + 1) + d)
+                    .map(|x| x.wrapping_mul(0x9E37_79B9_7F4A_7C15) % (n / 2 + 1) + d)
                     .collect()
             })
             .collect()
