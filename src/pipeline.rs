@@ -152,112 +152,124 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
     let mut corpus_entities = CorpusEntities::new(CorpusParams::default());
     // The verification sets of every document, when the pass that signs them kept them.
     let eager_sets: Option<SetStore>;
-    let (docs, content, signatures, repeated, marker_lines, doc_ids) = if settings
-        .corpus_boilerplate
-    {
-        let t = Instant::now();
-        let mut docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
-            analyse::scan(&rec, rules, settings.stats)
-        })?;
-        timings.push(("scan", t.elapsed().as_secs_f64()));
+    let (docs, content, signatures, repeated, marker_lines, doc_ids) =
+        if settings.corpus_boilerplate {
+            let t = Instant::now();
+            let mut docs: Vec<DocScan> = pass(loader, settings, "scan", |_, rec| {
+                analyse::scan(&rec, rules, settings.stats)
+            })?;
+            timings.push(("scan", t.elapsed().as_secs_f64()));
 
-        let t = Instant::now();
-        let spinner = stage(settings.quiet, "counting repeated lines");
-        let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
-        let doc_ids = unique_ids(&mut docs);
-        let marker_lines = boilerplate::marker_lines(&docs)?;
-        spinner.finish_and_clear();
-        timings.push(("boilerplate", t.elapsed().as_secs_f64()));
-        let wanted = example_sources(&repeated, &marker_lines)?;
+            let t = Instant::now();
+            let spinner = stage(settings.quiet, "counting repeated lines");
+            let repeated = boilerplate::find_repeated(&docs, &settings.boilerplate)?;
+            let doc_ids = unique_ids(&mut docs);
+            let marker_lines = boilerplate::marker_lines(&docs)?;
+            spinner.finish_and_clear();
+            timings.push(("boilerplate", t.elapsed().as_secs_f64()));
+            let wanted = example_sources(&repeated, &marker_lines)?;
 
-        let t = Instant::now();
-        let spill = verification_spill(settings);
-        let mut spans = Vec::new();
-        let mut signatures = vec![0u32; docs.len() * k];
-        let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
-        let mut offset = 0usize;
-        let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
-        let counters = loader.counters();
-        for block in loader.blocks() {
-            let base = offset;
-            let results = loader.process(block, |i, rec| {
-                let g = base + i;
-                let Some(scan) = docs.get(g) else {
-                    let nothing = (DocContent::default(), vec![u32::MAX; k]);
-                    return (nothing, SetSpan::default());
+            let t = Instant::now();
+            let spill = verification_spill(settings);
+            let mut spans = Vec::new();
+            let mut signatures = vec![0u32; docs.len() * k];
+            let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
+            let mut offset = 0usize;
+            let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
+            let counters = loader.counters();
+            for block in loader.blocks() {
+                let base = offset;
+                let results = loader.process(block, |i, rec| {
+                    let g = base + i;
+                    let Some(scan) = docs.get(g) else {
+                        let nothing = (DocContent::default(), vec![u32::MAX; k]);
+                        return (nothing, SetSpan::default());
+                    };
+                    content_of(
+                        &rec,
+                        scan,
+                        &repeated,
+                        wanted.get(&(g as u32)),
+                        &signer,
+                        settings,
+                        spill.as_ref(),
+                    )
+                });
+                for ((mut c, sig), span) in results {
+                    if spill.is_some() {
+                        spans.push(span);
+                    }
+                    if offset < docs.len() {
+                        signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
+                    }
+                    // Count entity candidates now, in input order as before, so their example
+                    // texts are dropped block by block instead of held for the whole corpus.
+                    if let Some(e) = c.entities.as_mut() {
+                        corpus_entities.observe(e);
+                        e.strip_texts();
+                    }
+                    content.push(c);
+                    offset += 1;
+                }
+                let read = counters.bytes_read.load(Ordering::Relaxed);
+                progress.update(
+                    read,
+                    counters.files_done.load(Ordering::Relaxed),
+                    loader.files().len(),
+                    offset,
+                );
+                settings
+                    .memory
+                    .check("content", offset, read, loader.total_bytes())?;
+            }
+            progress.finish();
+            eager_sets = spill.and_then(|spill| spill.finish(spans));
+            timings.push(("content", t.elapsed().as_secs_f64()));
+            (docs, content, signatures, repeated, marker_lines, doc_ids)
+        } else {
+            // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
+            let t = Instant::now();
+            let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
+            let mut docs = Vec::new();
+            let mut content = Vec::new();
+            let mut signatures = Vec::new();
+            // Each block's per-document signatures move into the flat array as the block
+            // ends, so they never exist twice for the whole corpus (512 B per document).
+            let spill = verification_spill(settings);
+            let mut spans = Vec::new();
+            thread_local! {
+                /// The normalised content of the thread's current document, reused.
+                static NORMALISED: std::cell::RefCell<String> = const {
+                    std::cell::RefCell::new(String::new())
                 };
-                content_of(
-                    &rec,
-                    scan,
-                    &repeated,
-                    wanted.get(&(g as u32)),
-                    &signer,
-                    settings,
-                    spill.as_ref(),
-                )
-            });
-            for ((mut c, sig), span) in results {
+            }
+            let each = |_, rec: Record| {
+                NORMALISED.with_borrow_mut(|normalised| {
+                    normalised.clear();
+                    let (scan, tally) = analyse::scan_for_dedup(&rec, rules, normalised);
+                    let spill = spill.as_ref();
+                    let signed = sign_scanned(&scan, tally, normalised, &signer, settings, spill);
+                    // A huge document must not pin its buffer for the rest of the run.
+                    if normalised.capacity() > 1 << 20 {
+                        *normalised = String::new();
+                    }
+                    (scan, signed)
+                })
+            };
+            pass_into(loader, settings, "dedup", each, |(d, (c, sig, span))| {
+                docs.push(d);
+                content.push(c);
+                signatures.extend_from_slice(&sig);
                 if spill.is_some() {
                     spans.push(span);
                 }
-                if offset < docs.len() {
-                    signatures[offset * k..(offset + 1) * k].copy_from_slice(&sig);
-                }
-                // Count entity candidates now, in input order as before, so their example
-                // texts are dropped block by block instead of held for the whole corpus.
-                if let Some(e) = c.entities.as_mut() {
-                    corpus_entities.observe(e);
-                    e.strip_texts();
-                }
-                content.push(c);
-                offset += 1;
-            }
-            let read = counters.bytes_read.load(Ordering::Relaxed);
-            progress.update(
-                read,
-                counters.files_done.load(Ordering::Relaxed),
-                loader.files().len(),
-                offset,
-            );
-            settings
-                .memory
-                .check("content", offset, read, loader.total_bytes())?;
-        }
-        progress.finish();
-        eager_sets = spill.and_then(|spill| spill.finish(spans));
-        timings.push(("content", t.elapsed().as_secs_f64()));
-        (docs, content, signatures, repeated, marker_lines, doc_ids)
-    } else {
-        // One read: marker rules are per document, so each record is scanned, stripped and signed at once.
-        let t = Instant::now();
-        let no_repeats = boilerplate::find_repeated(&[], &settings.boilerplate)?;
-        let mut docs = Vec::new();
-        let mut content = Vec::new();
-        let mut signatures = Vec::new();
-        // Each block's per-document signatures move into the flat array as the block
-        // ends, so they never exist twice for the whole corpus (512 B per document).
-        let spill = verification_spill(settings);
-        let mut spans = Vec::new();
-        let each = |_, rec: Record| {
-            let mut normalised = String::with_capacity(rec.text.len());
-            let (scan, tally) = analyse::scan_for_dedup(&rec, rules, &mut normalised);
-            let signed = sign_scanned(&scan, tally, &normalised, &signer, settings, spill.as_ref());
-            (scan, signed)
+            })?;
+            eager_sets = spill.and_then(|spill| spill.finish(spans));
+            let doc_ids = unique_ids(&mut docs);
+            let marker_lines = boilerplate::marker_lines(&docs)?;
+            timings.push(("scan_content", t.elapsed().as_secs_f64()));
+            (docs, content, signatures, no_repeats, marker_lines, doc_ids)
         };
-        pass_into(loader, settings, "dedup", each, |(d, (c, sig, span))| {
-            docs.push(d);
-            content.push(c);
-            signatures.extend_from_slice(&sig);
-            if spill.is_some() {
-                spans.push(span);
-            }
-        })?;
-        eager_sets = spill.and_then(|spill| spill.finish(spans));
-        let doc_ids = unique_ids(&mut docs);
-        let marker_lines = boilerplate::marker_lines(&docs)?;
-        timings.push(("scan_content", t.elapsed().as_secs_f64()));
-        (docs, content, signatures, no_repeats, marker_lines, doc_ids)
-    };
     anyhow::ensure!(
         content.len() == docs.len(),
         "input changed between passes: {} records then {}",
