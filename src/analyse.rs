@@ -192,6 +192,21 @@ pub fn content_lines(text: &str) -> impl Iterator<Item = &str> {
     .into_iter()
 }
 
+/// The lines of `text` between its newlines (newline excluded, `\r` kept) with their byte
+/// offsets, found by one SIMD `memchr` scan; no empty line after a final newline.
+fn newline_split(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let last = (!bytes.is_empty() && bytes.last() != Some(&b'\n')).then_some(bytes.len());
+    let mut here = 0;
+    memchr::memchr_iter(b'\n', bytes)
+        .chain(last)
+        .map(move |end| {
+            let line = (here, &text[here..end]);
+            here = end + 1;
+            line
+        })
+}
+
 /// The line units of `text`, hard-wrapped paragraphs joined when `wrapped`; and whether
 /// a non-indented line directly followed a non-empty one (what `wrapped` would join).
 ///
@@ -203,19 +218,9 @@ fn split_units(text: &str, wrapped: bool) -> (Vec<&str>, bool) {
     let mut units = Vec::new();
     let mut start: Option<usize> = None;
     let mut end = 0;
-    let bytes = text.as_bytes();
-    let mut here = 0;
-    let breaks = memchr::memchr_iter(b'\n', bytes).map(|at| at + 1);
-    let last = (bytes.last() != Some(&b'\n') && !bytes.is_empty()).then_some(bytes.len());
-    for next in breaks.chain(last) {
-        // `here..next` is one line with its newline; every `\n` and `\r` ending it is cut.
-        let mut line_end = next;
-        while line_end > here && matches!(bytes[line_end - 1], b'\n' | b'\r') {
-            line_end -= 1;
-        }
-        let line = &text[here..line_end];
-        let line_start = here;
-        here = next;
+    for (line_start, line) in newline_split(text) {
+        // Every `\r` before the newline is cut, as `trim_end_matches` did.
+        let line = line.trim_end_matches('\r');
         let body = line.trim_start();
         let lead = line.len() - body.len();
         let trimmed = body.trim_end();
@@ -255,13 +260,8 @@ fn is_hard_wrapped(text: &str) -> bool {
     let mut lines = 0;
     let mut wrapped = 0;
     // Lines as `str::lines` gives them, but for a `\r` before the newline, which every
-    // test below trims away anyway; one SIMD newline scan instead of a `str` splitter.
-    let bytes = text.as_bytes();
-    let mut here = 0;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain((here < bytes.len()).then_some(bytes.len()));
-    for next in ends {
-        let l = &text[here..next];
-        here = next + 1;
+    // test below trims away anyway.
+    for (_, l) in newline_split(text) {
         let body = l.trim();
         if body.is_empty() {
             continue;

@@ -31,15 +31,20 @@ enum Backing {
     Memory,
 }
 
+/// Which document each span of a [`SetStore`] holds, and in what form.
+enum Index {
+    /// The sorted sets of these documents, ascending ([`SetStore::push`]).
+    Pushed(Vec<u32>),
+    /// Every document's shingle stream (repeats, text order), span `i` for document `i`
+    /// ([`SetSpill`]); reading sorts it into the set.
+    EveryStream,
+}
+
 /// Sorted shingle sets by document index, written once (in ascending document order) and read many times.
 pub struct SetStore {
-    /// Documents stored, ascending; empty when every document is (`dense`).
-    docs: Vec<u32>,
-    /// Document `i`'s set is span `i` (a [`SetSpill`] of every document).
-    dense: bool,
-    /// Spans hold shingle streams (repeats, text order) that reading turns into sets.
-    streams: bool,
-    /// Byte offset and number of hashes of each stored set, parallel to `docs`.
+    /// Which document each span holds.
+    index: Index,
+    /// Byte offset and number of hashes of each stored set, in [`Index`] order.
     spans: Vec<(u64, u32)>,
     /// Bytes not yet written to the file (all bytes when in memory).
     pending: Vec<u8>,
@@ -67,9 +72,7 @@ impl SetStore {
 
     fn with(backing: Backing) -> Self {
         SetStore {
-            docs: Vec::new(),
-            dense: false,
-            streams: false,
+            index: Index::Pushed(Vec::new()),
             spans: Vec::new(),
             pending: Vec::new(),
             backing,
@@ -93,22 +96,21 @@ impl SetStore {
 
     /// Adds the set of `doc`; documents must come in ascending order.
     pub fn push(&mut self, doc: u32, set: &[u64]) {
-        assert!(!self.dense, "a spill's store is complete");
+        let Index::Pushed(docs) = &mut self.index else {
+            panic!("a spill's store is complete");
+        };
         assert!(
-            self.docs.last().is_none_or(|&last| last < doc),
+            docs.last().is_none_or(|&last| last < doc),
             "sets must be pushed in ascending document order"
         );
+        docs.push(doc);
         let offset = self.flushed() + self.pending.len() as u64;
-        self.docs.push(doc);
         self.spans.push((offset, set.len() as u32));
         if self.pending.capacity() == 0 && self.is_spilled() {
             // One chunk and the set that crosses its end, without doubling past it.
             self.pending.reserve_exact(2 * WRITE_CHUNK);
         }
-        self.pending.reserve(set.len() * 8);
-        for h in set {
-            self.pending.extend_from_slice(&h.to_le_bytes());
-        }
+        append_le(&mut self.pending, set);
         if self.pending.len() >= WRITE_CHUNK {
             self.flush();
         }
@@ -124,10 +126,10 @@ impl SetStore {
     /// Reads the set of `doc` into `out` (cleared first); false when `doc` was not stored.
     pub fn read(&self, doc: u32, bytes: &mut Vec<u8>, out: &mut Vec<u64>) -> io::Result<bool> {
         out.clear();
-        let at = match self.dense {
-            true if (doc as usize) < self.spans.len() => doc as usize,
-            true => return Ok(false),
-            false => match self.docs.binary_search(&doc) {
+        let at = match &self.index {
+            Index::EveryStream if (doc as usize) < self.spans.len() => doc as usize,
+            Index::EveryStream => return Ok(false),
+            Index::Pushed(docs) => match docs.binary_search(&doc) {
                 Ok(at) => at,
                 Err(_) => return Ok(false),
             },
@@ -150,7 +152,7 @@ impl SetStore {
             raw.chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().expect("8-byte chunk"))),
         );
-        if self.streams {
+        if matches!(self.index, Index::EveryStream) {
             crate::shingle::stream_to_set(out);
         }
         Ok(true)
@@ -269,11 +271,7 @@ impl SetSpill {
             offset: region.start + region.bytes.len() as u64,
             count: set.len() as u32,
         };
-        let at = region.bytes.len();
-        region.bytes.resize(at + len, 0);
-        for (bytes, h) in region.bytes[at..].chunks_exact_mut(8).zip(set) {
-            bytes.copy_from_slice(&h.to_le_bytes());
-        }
+        append_le(&mut region.bytes, set);
         span
     }
 
@@ -311,8 +309,7 @@ impl SetSpill {
             path,
             flushed,
         });
-        store.dense = true;
-        store.streams = true;
+        store.index = Index::EveryStream;
         store.spans = spans.into_iter().map(|s| (s.offset, s.count)).collect();
         Some(store)
     }
@@ -327,6 +324,15 @@ impl Default for SetStore {
 impl Drop for SetStore {
     fn drop(&mut self) {
         self.drop_file();
+    }
+}
+
+/// Appends the hashes to `bytes`, little-endian: the file format of both ways in.
+fn append_le(bytes: &mut Vec<u8>, set: &[u64]) {
+    let at = bytes.len();
+    bytes.resize(at + set.len() * 8, 0);
+    for (b, h) in bytes[at..].chunks_exact_mut(8).zip(set) {
+        b.copy_from_slice(&h.to_le_bytes());
     }
 }
 
