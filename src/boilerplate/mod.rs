@@ -9,6 +9,7 @@
 //!    variations (`[ad_1]`, "Source link", photo credits, …).
 
 pub mod rules;
+mod tail_gate;
 
 use crate::analyse::DocScan;
 use polars::prelude::*;

@@ -29,12 +29,16 @@
 //! An alternative may carry a gate, `{ pattern = '…', requires = ['lit', …] }`: it is
 //! tried only on lines containing one of the literals (ASCII letters case-insensitive),
 //! so unanchored or costly patterns stay off the many lines that cannot match them.
+//! `{ pattern = '…', before_tail = 'names' }` is the gate for credit-like patterns
+//! that end with a name and a chain of credits (see `tail_gate.rs`).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::tail_gate::TailGate;
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{hybrid, meta};
@@ -77,6 +81,8 @@ pub struct RuleSet {
     gate_literals: Option<aho_corasick::AhoCorasick>,
     /// For each gate literal, the gated patterns it opens.
     literal_opens: Vec<Vec<usize>>,
+    /// Patterns with a `before_tail` gate, tried on lines that pass it.
+    tail_gated: Vec<(TailGate, GatedPattern)>,
     /// Largest `max_chars`: longer lines are rejected before any regex runs.
     longest: usize,
 }
@@ -286,10 +292,11 @@ type CacheFromWarm = Box<dyn Fn() -> meta::Cache + Send + Sync + UnwindSafe + Re
 
 /// A regex whose lazy DFA warms up once for all threads instead of once per thread.
 ///
-/// The end-anchored photo-credit pattern is searched backwards, and its tail of
-/// Unicode letter runs (`AFP/Getty Images`, `REUTERS/Carlos Barria`) makes every new
-/// DFA state costly to build: on reuters21578 building states was 14 % of all
-/// instructions, and each thread's cache built the same states again. The first
+/// An end-anchored pattern is searched backwards, and one with a tail of Unicode letter
+/// runs (the photo credit's `AFP/Getty Images`, `REUTERS/Carlos Barria`, before it got
+/// its `before_tail` gate) makes every new DFA state costly to build: on reuters21578
+/// building states was 14 % of all instructions, and each thread's cache built the same
+/// states again. The first
 /// [`WARM_CALLS`] searches share one cache behind a lock (a thread that finds it
 /// taken uses its own); after that each thread searches with its own copy of it
 /// (a lock taken on every line would bounce between cores for the rest of the run).
@@ -421,17 +428,30 @@ enum PatternEntry {
 
 /// `{ pattern = '…', requires = ['…', …] }`: the pattern is only tried on lines that
 /// contain one of `requires`, which must hold for every line the pattern can match.
+/// `{ pattern = '…', before_tail = '…' }`: only on lines that pass a [`TailGate`].
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GatedSpec {
     pattern: String,
+    #[serde(default)]
     requires: Vec<String>,
+    before_tail: Option<String>,
 }
 
-/// A pattern ready to compile, with its gate (empty: always tried).
+/// A pattern ready to compile, with its gate.
 struct PatternText {
     pattern: String,
-    requires: Vec<String>,
+    gate: Gate,
+}
+
+/// Which lines a pattern is tried on.
+enum Gate {
+    /// Every line.
+    None,
+    /// Lines holding one of these literals.
+    Literals(Vec<String>),
+    /// Lines passing a [`TailGate`] of this names regex.
+    BeforeTail(String),
 }
 
 /// A rule ready to compile: its alternatives and limits.
@@ -478,24 +498,23 @@ impl RuleSet {
         let mut anchored = (Vec::new(), Vec::new());
         let mut other = (Vec::new(), Vec::new());
         let mut gated = Vec::new();
+        let mut tail_gated = Vec::new();
         let mut literals: Vec<String> = Vec::new();
         let mut literal_opens: Vec<Vec<usize>> = Vec::new();
         for (i, c) in compiled.iter().enumerate() {
             for p in &c.patterns {
-                if !p.requires.is_empty() {
-                    let matcher = std::sync::OnceLock::new();
-                    // A user's pattern is compiled now so a mistake is reported before
-                    // the run; built-in ones (tested) wait until a line needs them.
-                    if c.origin != BUILTIN_ORIGIN {
-                        let re = compile_one(&p.pattern).map_err(|e| {
-                            format!(
-                                "rule file {}: rule '{}': invalid pattern {:?}: {e}",
-                                c.origin, c.rule.name, p.pattern
-                            )
-                        })?;
-                        let _ = matcher.set(GatedMatcher::Regex(re));
-                    }
-                    for lit in &p.requires {
+                if let Gate::BeforeTail(names) = &p.gate {
+                    let gate = TailGate::new(names).map_err(|e| {
+                        format!(
+                            "rule file {}: rule '{}': invalid `before_tail` {names:?}: {e}",
+                            c.origin, c.rule.name
+                        )
+                    })?;
+                    tail_gated.push((gate, gated_pattern(c, i, &p.pattern)?));
+                    continue;
+                }
+                if let Gate::Literals(requires) = &p.gate {
+                    for lit in requires {
                         let key = lit.to_ascii_lowercase();
                         let at = match literals.iter().position(|l| *l == key) {
                             Some(at) => at,
@@ -507,12 +526,7 @@ impl RuleSet {
                         };
                         literal_opens[at].push(gated.len());
                     }
-                    gated.push(GatedPattern {
-                        pattern: p.pattern.clone(),
-                        rule: i,
-                        matcher,
-                        fallback: std::sync::OnceLock::new(),
-                    });
+                    gated.push(gated_pattern(c, i, &p.pattern)?);
                     continue;
                 }
                 let group = if starts_anchored(&p.pattern) {
@@ -575,6 +589,7 @@ impl RuleSet {
             gated,
             gate_literals,
             literal_opens,
+            tail_gated,
         })
     }
 
@@ -625,6 +640,14 @@ impl RuleSet {
                 best = Some(p.rule);
             }
         }
+        for (gate, p) in &self.tail_gated {
+            if best.is_some_and(|b| b <= p.rule) || chars > self.rules[p.rule].max_chars {
+                continue;
+            }
+            if gate.admits(&text) && p.is_match(&text) {
+                best = Some(p.rule);
+            }
+        }
         best
     }
 
@@ -643,6 +666,10 @@ impl RuleSet {
                 let p = &self.gated[g];
                 p.rule == i && p.is_match(&text)
             })
+            || self
+                .tail_gated
+                .iter()
+                .any(|(gate, p)| p.rule == i && gate.admits(&text) && p.is_match(&text))
     }
 
     /// Name of rule `i`.
@@ -765,25 +792,36 @@ fn prepare_specs(
         }
         let mut patterns = Vec::with_capacity(parts.len());
         for p in parts {
-            let (pattern, requires) = match p {
-                PatternEntry::Plain(p) => (p, Vec::new()),
+            let (pattern, gate) = match p {
+                PatternEntry::Plain(p) => (p, Gate::None),
                 PatternEntry::Gated(g) => {
                     if g.requires.iter().any(|l| l.is_empty()) {
                         return Err(bad("`requires` literals must not be empty".into()));
                     }
-                    if g.requires.is_empty() {
-                        return Err(bad("`requires` needs at least one literal".into()));
-                    }
                     // Lines are matched with their Arabic marks removed: so are the gates.
-                    (
-                        g.pattern,
-                        g.requires.iter().map(|l| strip_arabic_marks(l)).collect(),
-                    )
+                    let gate = match (g.requires.is_empty(), g.before_tail) {
+                        (false, None) => Gate::Literals(
+                            g.requires.iter().map(|l| strip_arabic_marks(l)).collect(),
+                        ),
+                        (true, Some(names)) => Gate::BeforeTail(strip_arabic_marks(&names)),
+                        (true, None) => {
+                            return Err(bad(
+                                "a gated pattern needs `requires` (at least one literal) or `before_tail`"
+                                    .into(),
+                            ))
+                        }
+                        (false, Some(_)) => {
+                            return Err(bad(
+                                "a pattern takes `requires` or `before_tail`, not both".into(),
+                            ))
+                        }
+                    };
+                    (g.pattern, gate)
                 }
             };
             patterns.push(PatternText {
                 pattern: strip_arabic_marks(&pattern),
-                requires,
+                gate,
             });
         }
         out.push(Compiled {
@@ -797,6 +835,27 @@ fn prepare_specs(
         });
     }
     Ok(out)
+}
+
+/// A gated pattern of rule `rule`. A user's pattern is compiled now so a mistake is
+/// reported before the run; built-in ones (tested) wait until a line needs them.
+fn gated_pattern(c: &Compiled, rule: usize, pattern: &str) -> Result<GatedPattern, String> {
+    let matcher = std::sync::OnceLock::new();
+    if c.origin != BUILTIN_ORIGIN {
+        let re = compile_one(pattern).map_err(|e| {
+            format!(
+                "rule file {}: rule '{}': invalid pattern {pattern:?}: {e}",
+                c.origin, c.rule.name
+            )
+        })?;
+        let _ = matcher.set(GatedMatcher::Regex(re));
+    }
+    Ok(GatedPattern {
+        pattern: pattern.to_string(),
+        rule,
+        matcher,
+        fallback: std::sync::OnceLock::new(),
+    })
 }
 
 /// Whether a pattern starts with `^` after any leading flag groups such as
@@ -825,7 +884,7 @@ fn starts_anchored(pattern: &str) -> bool {
 /// of CPU for the built-in rules).
 fn blame(compiled: &[Compiled], set_error: impl std::fmt::Display) -> String {
     for c in compiled {
-        for p in c.patterns.iter().filter(|p| p.requires.is_empty()) {
+        for p in c.patterns.iter().filter(|p| matches!(p.gate, Gate::None)) {
             if let Err(e) = compile_one(&p.pattern) {
                 return format!(
                     "rule file {}: rule '{}': invalid pattern {:?}: {e}",
@@ -1053,6 +1112,64 @@ mod tests {
         }
         // The examples alone match every gated pattern at least once.
         assert!(matched >= rs.gated.len(), "{matched} matches");
+        // The same for the `before_tail` gates.
+        assert!(!rs.tail_gated.is_empty());
+        let mut matched = vec![0; rs.tail_gated.len()];
+        let full: Vec<Regex> = rs
+            .tail_gated
+            .iter()
+            .map(|(_, p)| compile_one(&p.pattern).unwrap())
+            .collect();
+        let mut admitted = 0;
+        let mut cleaned = 0;
+        for line in &lines {
+            let Some((text, _)) = rs.clean(line) else {
+                continue;
+            };
+            cleaned += 1;
+            for (k, (gate, p)) in rs.tail_gated.iter().enumerate() {
+                let admits = gate.admits(&text);
+                admitted += usize::from(admits);
+                if full[k].is_match(&text) {
+                    matched[k] += 1;
+                    assert!(
+                        admits,
+                        "`before_tail` gate of {:?} shut on {line:?}",
+                        p.pattern
+                    );
+                }
+            }
+        }
+        assert!(matched.iter().all(|&m| m >= 5), "{matched:?}");
+        // And it keeps the pattern off most lines.
+        assert!(
+            admitted * 10 < cleaned,
+            "{admitted} of {cleaned} lines admitted"
+        );
+    }
+
+    /// A built-in `before_tail` regex is the names group of its pattern, spelled the same,
+    /// so the two cannot drift apart.
+    #[test]
+    fn builtin_before_tail_names_are_in_their_patterns() {
+        let specs = parse(BUILTIN_TOML, "built-in").unwrap();
+        let mut seen = 0;
+        for spec in specs {
+            for entry in spec.pattern.into_iter().chain(spec.patterns) {
+                if let PatternEntry::Gated(GatedSpec {
+                    pattern,
+                    before_tail: Some(names),
+                    ..
+                }) = entry
+                {
+                    seen += 1;
+                    let group = names.strip_prefix("(?i)").unwrap_or(&names);
+                    assert!(pattern.contains(group), "{names:?} not in {pattern:?}");
+                    assert_eq!(names.starts_with("(?i)"), pattern.starts_with("(?i)"));
+                }
+            }
+        }
+        assert!(seen >= 1);
     }
 
     /// The built-in start-anchored group runs as one lazy DFA, which finds on every
@@ -1123,6 +1240,33 @@ mod tests {
             patterns = [{ pattern = 'x', requires = [] }]
         "#;
         assert!(RuleSet::with_user_toml(empty, "user.toml").is_err());
+        let tail = r#"
+            [[rule]]
+            name = "my_credit"
+            max_chars = 120
+            patterns = [{ pattern = '(?i)(—|-)\s*(acme|globex)( photo)?\s*$', before_tail = '(?i)(acme|globex)( photo)?' }]
+        "#;
+        let rs = RuleSet::with_user_toml(tail, "user.toml").unwrap();
+        assert_eq!(
+            name_of(&rs, "A harbour at dawn — ACME Photo").as_deref(),
+            Some("my_credit")
+        );
+        assert_eq!(name_of(&rs, "ACME said the harbour was closed."), None);
+        for (bad, says) in [
+            (
+                "{ pattern = 'x', before_tail = '(unclosed' }",
+                "before_tail",
+            ),
+            (
+                "{ pattern = 'x', requires = ['x'], before_tail = 'x' }",
+                "not both",
+            ),
+            ("{ pattern = 'x' }", "needs `requires`"),
+        ] {
+            let toml = format!("[[rule]]\nname = \"bad_gate\"\npatterns = [{bad}]\n");
+            let err = RuleSet::with_user_toml(&toml, "user.toml").unwrap_err();
+            assert!(err.contains("bad_gate") && err.contains(says), "{err}");
+        }
     }
 
     /// The founding example: every boilerplate line is caught, no body line is.
