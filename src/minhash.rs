@@ -484,19 +484,28 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 
 /// Exact Jaccard of two sorted, deduplicated hash sets (two empty sets → 1.0, as their signatures are equal).
 pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f32 {
-    if a.is_empty() && b.is_empty() {
+    jaccard_of_sizes(intersection_size(a, b), a.len(), b.len())
+}
+
+/// Jaccard of two sets from the size of their intersection and their own sizes (two empty sets → 1.0).
+pub fn jaccard_of_sizes(shared: usize, len_a: usize, len_b: usize) -> f32 {
+    if len_a == 0 && len_b == 0 {
         return 1.0;
     }
-    let inter = intersection_size(a, b);
-    inter as f32 / (a.len() + b.len() - inter) as f32
+    shared as f32 / (len_a + len_b - shared) as f32
 }
 
 /// Exact containment |A∩B| / min(|A|,|B|) of two sorted, deduplicated sets (both empty → 1.0, one empty → 0.0).
 pub fn exact_containment(a: &[u64], b: &[u64]) -> f32 {
-    match (a.is_empty(), b.is_empty()) {
+    containment_of_sizes(intersection_size(a, b), a.len(), b.len())
+}
+
+/// Containment |A∩B| / min(|A|,|B|) from the three sizes (both empty → 1.0, one empty → 0.0).
+pub fn containment_of_sizes(shared: usize, len_a: usize, len_b: usize) -> f32 {
+    match (len_a == 0, len_b == 0) {
         (true, true) => 1.0,
         (true, false) | (false, true) => 0.0,
-        _ => intersection_size(a, b) as f32 / a.len().min(b.len()) as f32,
+        _ => shared as f32 / len_a.min(len_b) as f32,
     }
 }
 

@@ -125,6 +125,21 @@ impl SetStore {
 
     /// Reads the set of `doc` into `out` (cleared first); false when `doc` was not stored.
     pub fn read(&self, doc: u32, bytes: &mut Vec<u8>, out: &mut Vec<u64>) -> io::Result<bool> {
+        let found = self.read_members(doc, bytes, out)?;
+        if matches!(self.index, Index::EveryStream) {
+            crate::shingle::stream_to_set(out);
+        }
+        Ok(found)
+    }
+
+    /// Reads the members of `doc`'s set into `out` (cleared first), in any order and
+    /// possibly repeated (a spilled stream is not sorted); false when `doc` was not stored.
+    pub fn read_members(
+        &self,
+        doc: u32,
+        bytes: &mut Vec<u8>,
+        out: &mut Vec<u64>,
+    ) -> io::Result<bool> {
         out.clear();
         let at = match &self.index {
             Index::EveryStream if (doc as usize) < self.spans.len() => doc as usize,
@@ -152,9 +167,6 @@ impl SetStore {
             raw.chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().expect("8-byte chunk"))),
         );
-        if matches!(self.index, Index::EveryStream) {
-            crate::shingle::stream_to_set(out);
-        }
         Ok(true)
     }
 
