@@ -179,7 +179,9 @@ fn sort_keys(keys: &mut Vec<(u64, u32)>) {
         keys.sort_unstable();
         return;
     }
-    let bits = n.next_power_of_two().trailing_zeros().min(24);
+    // At most 2^16 buckets (2 x 256 KiB of counters): past ~65,000 documents a bucket
+    // holds a few keys and is sorted on its own.
+    let bits = n.next_power_of_two().trailing_zeros().min(16);
     let shift = 64 - bits;
     let mut starts = vec![0u32; (1 << bits) + 1];
     for &(h, _) in keys.iter() {
