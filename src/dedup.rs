@@ -626,13 +626,7 @@ mod tests {
     /// that crowd one region of the table.
     #[test]
     fn member_table_agrees_with_sorted_intersection() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testutil::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let sorted = |v: &[u64]| {
             let mut v = v.to_vec();
             crate::shingle::stream_to_set(&mut v);

@@ -30,3 +30,17 @@ pub mod shingle;
 pub mod sink;
 pub mod summary;
 pub mod unionfind;
+
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testutil {
+    /// A seeded xorshift64 stream: the same test data on every run and machine.
+    pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+}

@@ -201,24 +201,11 @@ fn sort_keys(keys: &mut Vec<(u64, u32)>) {
         let bucket = &mut sorted[bucket[0] as usize..bucket[1] as usize];
         match bucket.len() {
             0 | 1 => {}
-            2..=16 => insertion_sort(bucket),
+            2..=16 => crate::shingle::insertion_sort(bucket),
             _ => bucket.sort_unstable(),
         }
     }
     *keys = sorted;
-}
-
-/// Sorts a short slice in place.
-fn insertion_sort<T: Ord + Copy>(v: &mut [T]) {
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && v[j - 1] > x {
-            v[j] = v[j - 1];
-            j -= 1;
-        }
-        v[j] = x;
-    }
 }
 
 /// Candidate pairs (i<j, document indices) from row-major signatures (`n × num_perm` u32), skipping documents with `active[i] == false`.
@@ -397,13 +384,7 @@ mod tests {
 
     #[test]
     fn sort_keys_sorts_as_sort_unstable_does() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testutil::xorshift(0x2545_F491_4F6C_DD1Du64);
         for n in [0, 1, 5, 64, 65, 1000, 40_000] {
             // Uniform hashes, runs of one repeated hash (documents sharing a band), and
             // hashes crowded into a few top-bit buckets.

@@ -159,17 +159,22 @@ fn sort_uniform(v: &mut Vec<u64>) {
         *c += 1;
     }
     // Elements are already in their bucket, so every shift is short.
-    for i in 1..n {
-        let x = dst[i];
-        let mut j = i;
-        while j > 0 && dst[j - 1] > x {
-            dst[j] = dst[j - 1];
-            j -= 1;
-        }
-        dst[j] = x;
-    }
+    insertion_sort(dst);
     v.copy_within(n.., 0);
     v.truncate(n);
+}
+
+/// Sorts a slice in place by insertion: fast when every element is near its place.
+pub(crate) fn insertion_sort<T: Ord + Copy>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
 }
 
 /// Iterator over the positions of ASCII spaces, 64 bytes at a time: each

@@ -287,13 +287,7 @@ mod tests {
             ":",
             "é",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testutil::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let mut matched = 0;
         for _ in 0..20_000 {
             let len = 1 + next() % 6;
