@@ -12,6 +12,7 @@ use crate::minhash::{
     containment_of_sizes, estimate_containment, estimate_jaccard, jaccard_of_sizes,
 };
 use crate::setstore::SetStore;
+use crate::shingle::DistinctSet;
 use crate::unionfind::UnionFind;
 use rayon::prelude::*;
 
@@ -227,7 +228,7 @@ pub fn verify_margin(threshold: f64, k: usize) -> f32 {
 pub type SetFetcher<'a> = dyn Fn(&[u32]) -> anyhow::Result<SetStore> + Sync + 'a;
 
 /// Per-thread reader of the two sets of each verified pair. Candidates come sorted by
-/// their first document, so that set is loaded into a [`MemberTable`] once for all its
+/// their first document, so that set is loaded into a [`DistinctSet`] once for all its
 /// pairs, and each second set is only read and probed against it: sorting both sets
 /// (spilled sets are unsorted streams) and merging them cost ~3x as much.
 #[derive(Default)]
@@ -235,7 +236,7 @@ struct SetReader {
     bytes: Vec<u8>,
     a_doc: Option<u32>,
     a_found: bool,
-    a: MemberTable,
+    a: DistinctSet,
     b: Vec<u64>,
 }
 
@@ -263,7 +264,7 @@ impl SetReader {
         debug_assert_eq!(
             (shared, len_b),
             {
-                let (mut sa, mut sb) = (self.a.members(), self.b.clone());
+                let (mut sa, mut sb) = (self.a.values(), self.b.clone());
                 crate::shingle::stream_to_set(&mut sa);
                 crate::shingle::stream_to_set(&mut sb);
                 (crate::minhash::intersection_size(&sa, &sb), sb.len())
@@ -271,126 +272,6 @@ impl SetReader {
             "pair {a} {b}"
         );
         Ok(Some((shared, len_a, len_b)))
-    }
-}
-
-/// The distinct members of one set in an open-addressing table (at most half full),
-/// probed with another set's members to count the ones they share.
-#[derive(Default)]
-struct MemberTable {
-    /// 0 marks an empty slot: the member 0 is kept in `zero` instead.
-    slots: Vec<u64>,
-    /// For each slot, the probe round that last counted it (a repeated member counts once).
-    counted: Vec<u32>,
-    zero: bool,
-    zero_counted: u32,
-    round: u32,
-    len: usize,
-    /// Crafted hashes crowded the table: `members` is kept sorted instead.
-    crowded: Option<Vec<u64>>,
-}
-
-impl MemberTable {
-    /// Loads the members of a set (any order, repeats allowed).
-    fn fill(&mut self, members: &[u64]) {
-        let bits = (2 * members.len().max(1))
-            .next_power_of_two()
-            .trailing_zeros();
-        self.slots.clear();
-        self.slots.resize(1 << bits, 0);
-        self.counted.clear();
-        self.counted.resize(1 << bits, 0);
-        self.round = 0;
-        self.zero = false;
-        self.zero_counted = 0;
-        self.len = 0;
-        self.crowded = None;
-        let mut probes = 0;
-        for &h in members {
-            if h == 0 {
-                self.len += usize::from(!self.zero);
-                self.zero = true;
-                continue;
-            }
-            let (found, steps) = self.slot_of(h);
-            probes += steps;
-            if self.slots[found] == 0 {
-                self.slots[found] = h;
-                self.len += 1;
-            }
-            // Same bound as `shingle::count_distinct`: the worst case stays O(n log n).
-            if probes > 4 * members.len() {
-                let mut sorted = members.to_vec();
-                crate::shingle::stream_to_set(&mut sorted);
-                self.len = sorted.len();
-                self.crowded = Some(sorted);
-                return;
-            }
-        }
-    }
-
-    /// Number of distinct members.
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The distinct members, in no particular order.
-    fn members(&self) -> Vec<u64> {
-        match &self.crowded {
-            Some(sorted) => sorted.clone(),
-            None => self
-                .slots
-                .iter()
-                .copied()
-                .filter(|&h| h != 0)
-                .chain(self.zero.then_some(0))
-                .collect(),
-        }
-    }
-
-    /// How many distinct values of `other` (any order, repeats allowed) are members.
-    fn shared_with(&mut self, other: &[u64]) -> usize {
-        if let Some(sorted) = &self.crowded {
-            let mut set = other.to_vec();
-            crate::shingle::stream_to_set(&mut set);
-            return crate::minhash::intersection_size(sorted, &set);
-        }
-        self.round += 1;
-        if self.round == u32::MAX {
-            self.counted.fill(0);
-            self.zero_counted = 0;
-            self.round = 1;
-        }
-        let mut shared = 0;
-        for &h in other {
-            if h == 0 {
-                if self.zero && self.zero_counted != self.round {
-                    self.zero_counted = self.round;
-                    shared += 1;
-                }
-                continue;
-            }
-            let (at, _) = self.slot_of(h);
-            if self.slots[at] == h && self.counted[at] != self.round {
-                self.counted[at] = self.round;
-                shared += 1;
-            }
-        }
-        shared
-    }
-
-    /// The slot holding `h`, or the empty slot where it would go; and the probes taken.
-    #[inline]
-    fn slot_of(&self, h: u64) -> (usize, usize) {
-        let mask = self.slots.len() - 1;
-        let bits = self.slots.len().trailing_zeros();
-        let mut i = (h >> (64 - bits)) as usize;
-        let mut steps = 0;
-        while self.slots[i] != 0 && self.slots[i] != h {
-            i = (i + 1) & mask;
-            steps += 1;
-        }
-        (i, steps)
     }
 }
 
@@ -621,18 +502,18 @@ mod tests {
     use super::*;
     use crate::minhash::MinHasher;
 
-    /// The member table counts shared members and distinct sizes as sorting and merging
-    /// do, with repeats, the member 0, one table probed by many sets, and crafted hashes
+    /// The distinct set counts shared values and distinct sizes as sorting and merging
+    /// do, with repeats, the value 0, one table probed by many sets, and crafted hashes
     /// that crowd one region of the table.
     #[test]
-    fn member_table_agrees_with_sorted_intersection() {
+    fn distinct_set_agrees_with_sorted_intersection() {
         let mut next = crate::testutil::xorshift(0x9E37_79B9_7F4A_7C15u64);
         let sorted = |v: &[u64]| {
             let mut v = v.to_vec();
             crate::shingle::stream_to_set(&mut v);
             v
         };
-        let mut table = MemberTable::default();
+        let mut table = DistinctSet::default();
         for round in 0..200 {
             let pool: Vec<u64> = (0..40)
                 .map(|i| match (round % 4, i) {
@@ -651,7 +532,7 @@ mod tests {
             table.fill(&a);
             let set_a = sorted(&a);
             assert_eq!(table.len(), set_a.len());
-            let mut members = table.members();
+            let mut members = table.values();
             members.sort_unstable();
             assert_eq!(members, set_a);
             for _ in 0..3 {

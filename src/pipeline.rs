@@ -12,7 +12,7 @@ use crate::minhash::MinHasher;
 use crate::progress::{stage, Progress};
 use crate::record::Record;
 use crate::setstore::{SetSpan, SetSpill, SetStore};
-use crate::shingle::{count_distinct, shingle_hashes, shingle_stream};
+use crate::shingle::{count_distinct, shingle_hashes, shingle_stream, DistinctSet};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -447,8 +447,8 @@ fn sign_content(
     thread_local! {
         /// Per-thread shingle buffer and distinct-count table, reused across documents
         /// (each is a few KB, allocated and zeroed per document otherwise).
-        static SCRATCH: std::cell::RefCell<(Vec<u64>, Vec<u64>)> = const {
-            std::cell::RefCell::new((Vec::new(), Vec::new()))
+        static SCRATCH: std::cell::RefCell<(Vec<u64>, DistinctSet)> = const {
+            std::cell::RefCell::new((Vec::new(), DistinctSet::new()))
         };
     }
     SCRATCH.with_borrow_mut(|(shingles, table)| {
@@ -466,10 +466,11 @@ fn sign_content(
         let distinct = count_distinct(shingles, table) as u32;
         let span = spill.map_or_else(SetSpan::default, |spill| spill.write(shingles));
         // A huge document must not pin its buffers for the rest of the run.
-        for buf in [shingles, table] {
-            if buf.capacity() > 1 << 16 {
-                *buf = Vec::new();
-            }
+        if shingles.capacity() > 1 << 16 {
+            *shingles = Vec::new();
+        }
+        if table.capacity() > 1 << 16 {
+            *table = DistinctSet::default();
         }
         (distinct, span)
     })

@@ -36,11 +36,11 @@ enum Index {
     /// The sorted sets of these documents, ascending ([`SetStore::push`]).
     Pushed(Vec<u32>),
     /// Every document's shingle stream (repeats, text order), span `i` for document `i`
-    /// ([`SetSpill`]); reading sorts it into the set.
+    /// ([`SetSpill`]); [`crate::shingle::stream_to_set`] turns it into the set.
     EveryStream,
 }
 
-/// Sorted shingle sets by document index, written once (in ascending document order) and read many times.
+/// Shingle sets (or streams) by document index, written once (in ascending document order) and read many times.
 pub struct SetStore {
     /// Which document each span holds.
     index: Index,
@@ -121,15 +121,6 @@ impl SetStore {
         self.flush();
         // A store that stays in memory keeps its bytes exactly sized.
         self.pending.shrink_to_fit();
-    }
-
-    /// Reads the set of `doc` into `out` (cleared first); false when `doc` was not stored.
-    pub fn read(&self, doc: u32, bytes: &mut Vec<u8>, out: &mut Vec<u64>) -> io::Result<bool> {
-        let found = self.read_members(doc, bytes, out)?;
-        if matches!(self.index, Index::EveryStream) {
-            crate::shingle::stream_to_set(out);
-        }
-        Ok(found)
     }
 
     /// Reads the members of `doc`'s set into `out` (cleared first), in any order and
@@ -435,10 +426,10 @@ mod tests {
         assert_eq!(store.len(), sets.len());
         let (mut bytes, mut out) = (Vec::new(), Vec::new());
         for (d, s) in sets.iter().rev() {
-            assert!(store.read(*d, &mut bytes, &mut out).unwrap());
+            assert!(store.read_members(*d, &mut bytes, &mut out).unwrap());
             assert_eq!(&out, s, "set of doc {d}");
         }
-        assert!(!store.read(1, &mut bytes, &mut out).unwrap());
+        assert!(!store.read_members(1, &mut bytes, &mut out).unwrap());
         assert!(out.is_empty());
     }
 
@@ -497,14 +488,17 @@ mod tests {
         assert_eq!(store.len(), streams.len());
         let (mut bytes, mut out) = (Vec::new(), Vec::new());
         for (d, s) in streams.iter().enumerate().rev() {
-            assert!(store.read(d as u32, &mut bytes, &mut out).unwrap());
+            assert!(store.read_members(d as u32, &mut bytes, &mut out).unwrap());
+            crate::shingle::stream_to_set(&mut out);
             let mut set = s.clone();
             set.sort_unstable();
             set.dedup();
             assert_eq!(out, set, "set of doc {d}");
         }
         let past_the_end = streams.len() as u32;
-        assert!(!store.read(past_the_end, &mut bytes, &mut out).unwrap());
+        assert!(!store
+            .read_members(past_the_end, &mut bytes, &mut out)
+            .unwrap());
     }
 
     #[test]

@@ -59,50 +59,154 @@ pub fn shingle_stream(
     }
 }
 
-/// Number of distinct values in `hashes` (uniform 64-bit hashes), counted in an
-/// open-addressing table at most half full: one pass, no sort. `table` is scratch.
-/// Crafted hashes that crowd the table (more than 4 probes per value on average)
-/// fall back to sorting a copy, so the worst case stays O(n log n).
-pub fn count_distinct(hashes: &[u64], table: &mut Vec<u64>) -> usize {
-    let n = hashes.len();
-    if n <= 1 {
-        return n;
-    }
-    let bits = (2 * n).next_power_of_two().trailing_zeros();
-    let mask = (1usize << bits) - 1;
-    table.clear();
-    table.resize(1 << bits, 0);
-    // 0 marks an empty slot, so the value 0 is counted on the side.
-    let mut zero = false;
-    let mut distinct = 0usize;
-    let mut probes = 0usize;
-    for &h in hashes {
-        if h == 0 {
-            zero = true;
-            continue;
-        }
-        let mut i = (h >> (64 - bits)) as usize;
-        loop {
-            let slot = table[i];
-            if slot == 0 {
-                table[i] = h;
-                distinct += 1;
-                break;
-            }
-            if slot == h {
-                break;
-            }
-            i = (i + 1) & mask;
-            probes += 1;
-        }
-        if probes > 4 * n {
-            let mut sorted = hashes.to_vec();
-            sorted.sort_unstable();
-            sorted.dedup();
-            return sorted.len();
+/// Number of distinct values in `hashes`, counted in `table` (scratch, reused).
+pub fn count_distinct(hashes: &[u64], table: &mut DistinctSet) -> usize {
+    table.fill(hashes);
+    table.len()
+}
+
+/// The distinct values of a stream of uniform 64-bit hashes (any order, repeats
+/// allowed), in an open-addressing table at most half full: one pass, no sort. It
+/// counts them ([`count_distinct`]) and counts how many of another stream's distinct
+/// values it holds (exact Jaccard without sorting either set). Crafted hashes that
+/// crowd the table (more than 4 probes per value on average) fall back to a sorted
+/// copy, so the worst case stays O(n log n).
+#[derive(Default)]
+pub struct DistinctSet {
+    /// 0 marks an empty slot: the value 0 is kept in `zero` instead.
+    slots: Vec<u64>,
+    zero: bool,
+    len: usize,
+    /// For each slot, the [`shared_with`](Self::shared_with) round that last counted it
+    /// (a repeated value counts once); sized by the first round after a fill.
+    counted: Vec<u32>,
+    zero_counted: u32,
+    round: u32,
+    /// Crafted hashes crowded the table: the values, sorted and distinct, instead.
+    crowded: Option<Vec<u64>>,
+}
+
+impl DistinctSet {
+    /// An empty set (no table allocated yet).
+    pub const fn new() -> Self {
+        DistinctSet {
+            slots: Vec::new(),
+            zero: false,
+            len: 0,
+            counted: Vec::new(),
+            zero_counted: 0,
+            round: 0,
+            crowded: None,
         }
     }
-    distinct + usize::from(zero)
+
+    /// Loads the distinct values of `hashes` (the previous ones are dropped).
+    pub fn fill(&mut self, hashes: &[u64]) {
+        let n = hashes.len();
+        let bits = (2 * n.max(1)).next_power_of_two().trailing_zeros();
+        let mask = (1usize << bits) - 1;
+        self.slots.clear();
+        self.slots.resize(1 << bits, 0);
+        self.zero = false;
+        self.len = 0;
+        self.round = 0;
+        self.crowded = None;
+        let mut probes = 0usize;
+        for &h in hashes {
+            if h == 0 {
+                self.len += usize::from(!self.zero);
+                self.zero = true;
+                continue;
+            }
+            let mut i = (h >> (64 - bits)) as usize;
+            loop {
+                let slot = self.slots[i];
+                if slot == 0 {
+                    self.slots[i] = h;
+                    self.len += 1;
+                    break;
+                }
+                if slot == h {
+                    break;
+                }
+                i = (i + 1) & mask;
+                probes += 1;
+            }
+            if probes > 4 * n {
+                let mut sorted = hashes.to_vec();
+                stream_to_set(&mut sorted);
+                self.len = sorted.len();
+                self.crowded = Some(sorted);
+                return;
+            }
+        }
+    }
+
+    /// Number of distinct values loaded.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no value is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Memory held by the table, in slots (to drop one grown by a huge document).
+    pub fn capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+
+    /// The distinct values loaded, in no particular order.
+    pub fn values(&self) -> Vec<u64> {
+        match &self.crowded {
+            Some(sorted) => sorted.clone(),
+            None => self
+                .slots
+                .iter()
+                .copied()
+                .filter(|&h| h != 0)
+                .chain(self.zero.then_some(0))
+                .collect(),
+        }
+    }
+
+    /// How many distinct values of `other` (any order, repeats allowed) are loaded.
+    pub fn shared_with(&mut self, other: &[u64]) -> usize {
+        if let Some(sorted) = &self.crowded {
+            let mut set = other.to_vec();
+            stream_to_set(&mut set);
+            return crate::minhash::intersection_size(sorted, &set);
+        }
+        if self.round == 0 || self.round == u32::MAX {
+            self.counted.clear();
+            self.counted.resize(self.slots.len(), 0);
+            self.zero_counted = 0;
+            self.round = 0;
+        }
+        self.round += 1;
+        let bits = self.slots.len().trailing_zeros();
+        let mask = self.slots.len() - 1;
+        let mut shared = 0;
+        for &h in other {
+            if h == 0 {
+                if self.zero && self.zero_counted != self.round {
+                    self.zero_counted = self.round;
+                    shared += 1;
+                }
+                continue;
+            }
+            let mut i = (h >> (64 - bits)) as usize;
+            while self.slots[i] != 0 && self.slots[i] != h {
+                i = (i + 1) & mask;
+            }
+            if self.slots[i] == h && self.counted[i] != self.round {
+                self.counted[i] = self.round;
+                shared += 1;
+            }
+        }
+        shared
+    }
 }
 
 /// `s` without leading and trailing ASCII spaces (byte-wise, cheaper than `trim_matches`).
@@ -351,13 +455,16 @@ mod tests {
             shingle_stream(text, unspaced, wn, cn, &mut stream);
             assert!(stream.len() > set.len() || wn == 40, "repeats are kept");
             assert_eq!(sorted(stream.clone()), set);
-            assert_eq!(count_distinct(&stream, &mut Vec::new()), set.len());
+            assert_eq!(
+                count_distinct(&stream, &mut DistinctSet::default()),
+                set.len()
+            );
         }
     }
 
     #[test]
     fn count_distinct_handles_zero_repeats_and_crowded_tables() {
-        let mut table = Vec::new();
+        let mut table = DistinctSet::default();
         assert_eq!(count_distinct(&[], &mut table), 0);
         assert_eq!(count_distinct(&[7], &mut table), 1);
         assert_eq!(count_distinct(&[0, 0, 5, 5, 0], &mut table), 2);
