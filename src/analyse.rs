@@ -104,19 +104,30 @@ pub fn append_words(out: &mut String, words: &str) {
 
 /// Appends the normal form of `line` (digits keep their value) to normalised text, one
 /// space between them; a line with no words adds nothing. Returns where the line's words
-/// start in `out`. Normalises in place: no copy of the line.
-pub fn append_normalised(out: &mut String, line: &str) -> usize {
+/// start in `out`, and whether the line is all ASCII (see [`char_count`]). Normalises in
+/// place: no copy of the line.
+pub fn append_normalised(out: &mut String, line: &str) -> (usize, bool) {
     let before = out.len();
     if before > 0 {
         out.push(' ');
     }
     let start = out.len();
-    normalise_append(line, Digits::Value, out);
+    let ascii = normalise_append(line, Digits::Value, out);
     if out.len() == start {
         out.truncate(before);
-        return before;
+        return (before, ascii);
     }
-    start
+    (start, ascii)
+}
+
+/// Length of `line` in chars, `ascii` telling that it is all ASCII (as its normalisation
+/// learnt): most lines are, and their length is then the count, with no second pass.
+#[inline]
+pub fn char_count(line: &str, ascii: bool) -> usize {
+    match ascii {
+        true => line.len(),
+        false => line.chars().count(),
+    }
 }
 
 /// Number of bytes for which `f` holds. Counting into a `u8` per chunk of 255 bytes
@@ -373,7 +384,7 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
         line_buf.clear();
         // One normalisation serves both uses: digits keep their value for the exact
         // hash and shingles, and are folded to 0 only for the line's boilerplate key.
-        let start = append_normalised(&mut line_buf, line);
+        let (start, ascii) = append_normalised(&mut line_buf, line);
         let norm = &line_buf[start..];
         let stats = LineStats::of(norm);
         let hash = if stats.nonzero_digits > 0 {
@@ -389,7 +400,7 @@ pub fn scan(rec: &Record, rules: &RuleSet, stats: bool) -> DocScan {
         let rule = rules.match_line(line).map(|i| i as u16);
         keys.push(LineKey {
             hash,
-            chars: line.chars().count() as u32,
+            chars: char_count(line, ascii) as u32,
             words: if unspaced {
                 count_words(norm)
             } else {
@@ -454,9 +465,9 @@ pub fn scan_for_dedup(
     let mut lines = 0u32;
     for line in content_lines(text) {
         let before = content.len();
-        let start = append_normalised(content, line);
+        let (start, ascii) = append_normalised(content, line);
         exact.add(&content[start..]);
-        let chars = line.chars().count() as u64;
+        let chars = char_count(line, ascii) as u64;
         if let Some(rule) = rules.match_line(line) {
             content.truncate(before);
             scan.rule_lines.push(lines);

@@ -69,8 +69,9 @@ pub fn normalise_with(text: &str, digits: Digits, out: &mut String) {
 
 /// Appends the normal form of `text` to `out` as it is, with nothing between the two:
 /// `out[old_len..]` is exactly what [`normalise_with`] would give. Lets a caller build a
-/// document's normalised text line by line without a copy per line.
-pub fn normalise_append(text: &str, digits: Digits, out: &mut String) {
+/// document's normalised text line by line without a copy per line. Returns whether
+/// `text` is all ASCII, which its scan learns for free (its char count is then its length).
+pub fn normalise_append(text: &str, digits: Digits, out: &mut String) -> bool {
     out.reserve(text.len());
     let keep = digits == Digits::Value;
     let map = if keep { &BYTE_MAP_VALUE } else { &BYTE_MAP };
@@ -84,8 +85,10 @@ pub fn normalise_append(text: &str, digits: Digits, out: &mut String) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
+    let mut all_ascii = true;
     while i < n {
         if bytes[i] >= 0x80 {
+            all_ascii = false;
             i = slow_run(text, i, &mut w);
             continue;
         }
@@ -95,11 +98,13 @@ pub fn normalise_append(text: &str, digits: Digits, out: &mut String) {
         let fast_end = if stretch_end < n { stretch_end - 1 } else { n };
         w.ascii(&bytes[i..fast_end], map);
         i = if fast_end < n {
+            all_ascii = false;
             slow_run(text, fast_end, &mut w)
         } else {
             n
         };
     }
+    all_ascii
 }
 
 /// [`BYTE_MAP`] with ASCII digits kept as they are.
@@ -1008,6 +1013,38 @@ pub(crate) mod tests {
             })
             .collect();
         mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn append_tells_whether_the_text_is_ascii() {
+        // Non-ASCII characters at every position around the eight-byte chunks, including
+        // right after an ASCII base they compose with (e + U+0301).
+        let pieces = [
+            "a",
+            " ",
+            "é",
+            "\u{301}",
+            "ي",
+            "中",
+            ".",
+            "7",
+            "e",
+            "\u{1F600}",
+            "  ",
+        ];
+        let mut next = crate::testutil::xorshift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let mut out = String::from("x");
+            assert_eq!(
+                normalise_append(&text, Digits::Value, &mut out),
+                text.is_ascii(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
