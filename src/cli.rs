@@ -95,6 +95,8 @@ pub struct DedupArgs {
     pub rows: Option<usize>,
     /// How candidate pairs are verified: signature estimate only; auto (true Jaccard for
     /// pairs whose estimate is within 3 standard errors of the threshold); exact (all pairs).
+    /// auto and exact keep every document's shingles in a temporary file in TMPDIR (about
+    /// 1.2 times the input text) while the run lasts; estimate needs none and is fastest.
     #[arg(long, value_enum, default_value = "auto")]
     pub verify: Verify,
     /// Join a document to one it is contained in at this containment (0 = off).
