@@ -266,10 +266,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             })?;
             eager_sets = spill.and_then(|spill| spill.finish(spans));
             let doc_ids = unique_ids(&mut docs);
-            // This path keeps no line keys, so no marker line is listed: the frame is empty
-            // whatever the documents (going through them for it took 6-8 ms on syn50k).
-            debug_assert!(docs.iter().all(|d| d.line_keys.is_empty()));
-            let marker_lines = boilerplate::marker_lines(&[])?;
+            let marker_lines = boilerplate::marker_lines(&docs)?;
             timings.push(("scan_content", t.elapsed().as_secs_f64()));
             (docs, content, signatures, no_repeats, marker_lines, doc_ids)
         };
