@@ -145,7 +145,7 @@ fn huge_single_line_is_flagged_oversized_and_not_loaded() {
         f.write_all(line("after", "a normal record after the huge one").as_bytes())
             .unwrap();
     }
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-hugeline-out");
     let (o, peak) = run(
         "huge line",
         &[
@@ -187,7 +187,7 @@ fn huge_single_line_is_flagged_oversized_and_not_loaded() {
         .map(|i| serde_json::json!({"id": format!("e{i}"), "text": format!("element {i} of a one-line array")}).to_string())
         .collect();
     std::fs::write(&arr, format!("[{}]", elements.join(","))).unwrap();
-    let out2 = dir.with_extension("out2");
+    let out2 = scratch("hostile-hugeline-out2");
     audit(
         "one-line array",
         "dedup",
@@ -223,7 +223,7 @@ fn many_tiny_files_each_get_a_row_in_path_order() {
         )
         .unwrap();
     }
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-tiny-out");
     audit("tiny files", "audit", &[&input], &out, &[], 0);
     let rows = doc_rows(&out);
     assert_eq!(rows.len(), n);
@@ -248,7 +248,7 @@ fn one_document_repeated_is_one_exact_cluster_without_pairwise_work() {
             f.write_all(doc.as_bytes()).unwrap();
         }
     }
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-repeat-out");
     audit("repeated doc", "dedup", &[&path], &out, &[], 0);
     let docs = table(&out.join("documents.parquet"));
     assert_eq!(docs.height(), n);
@@ -306,7 +306,7 @@ fn invalid_utf8_in_every_position_is_flagged_not_lost() {
         "\u{feff}{\"id\":\"bom\",\"text\":\"a byte-order mark starts the file\"}\n",
     )
     .unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-utf8-out");
     audit("utf8", "audit", &[&dir], &out, &[], 0);
     let rows = doc_rows(&out);
     let a = rows_of(&rows, "a.jsonl");
@@ -365,7 +365,7 @@ fn nul_bytes_are_flagged_or_kept_never_fatal() {
     let mut late = vec![b'a'; 9000];
     late.extend_from_slice(b" a nul after 8 KiB \x00 is kept as text");
     std::fs::write(dir.join("c-late.txt"), &late).unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-nul-out");
     audit("nul", "audit", &[&dir], &out, &[], 0);
     let rows = doc_rows(&out);
     let a = rows_of(&rows, "a.jsonl");
@@ -410,7 +410,7 @@ fn deep_nesting_and_duplicate_keys() {
         format!("[{{\"id\":\"c1\",\"text\":\"one\"}}, {closed}, {{\"id\":\"c3\" \"text\":\"no colon\"}}, {{\"id\":\"c4\",\"text\":\"four\"}}]"),
     )
     .unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-deep-out");
     audit("deep", "audit", &[&dir], &out, &[], 0);
     let rows = doc_rows(&out);
     let a = rows_of(&rows, "a.jsonl");
@@ -483,7 +483,7 @@ fn gzip_bomb_is_truncated_and_flagged_while_streaming() {
         ),
     )
     .unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-bomb-out");
     let (o, peak) = run(
         "gzip bomb",
         &[
@@ -551,7 +551,7 @@ fn truncated_compressed_files_keep_their_complete_records() {
     let txt = zstd::encode_all(&b"one text document, cut short ".repeat(2000)[..], 3).unwrap();
     std::fs::write(dir.join("c.txt.zst"), &txt[..txt.len() / 2]).unwrap();
     std::fs::write(dir.join("d.jsonl.zst"), b"").unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-trunc-out");
     audit("truncated zst", "audit", &[&dir], &out, &[], 0);
     let rows = doc_rows(&out);
     let a = rows_of(&rows, "a.jsonl.zst");
@@ -595,7 +595,7 @@ fn symlink_loops_are_rows() {
     .unwrap();
     std::os::unix::fs::symlink(&input, input.join("sub/up")).unwrap();
     std::os::unix::fs::symlink("self.jsonl", input.join("self.jsonl")).unwrap();
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-loop-out");
     audit("loop", "audit", &[&input], &out, &[], 0);
     let rows = doc_rows(&out);
     assert_eq!(rows.len(), 3, "{rows:?}");
@@ -642,7 +642,7 @@ fn unreadable_files_are_rows() {
             .unwrap();
         expected.push(("c-locked.jsonl", "unreadable", "ermission denied"));
     }
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-unreadable-out");
     audit("unreadable", "audit", &[&input], &out, &[], 0);
     let rows = doc_rows(&out);
     assert_eq!(rows.len(), expected.len(), "{rows:?}");
@@ -759,7 +759,7 @@ fn report_on_a_broken_folder_is_an_error_not_a_crash() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("summary.json"));
     // A real audit folder whose documents table was cut short.
-    let out = dir.with_extension("out");
+    let out = scratch("hostile-report-out");
     let input = root().join("datasets/ar-seed");
     audit("report", "audit", &[&input], &out, &[], 0);
     let docs = out.join("documents.parquet");

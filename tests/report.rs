@@ -3,11 +3,11 @@
 
 mod common;
 
-use common::{chaff_ok, root, scratch};
+use common::{chaff_ok, root, scratch, Scratch};
 use std::path::{Path, PathBuf};
 
 /// Audits `input` into a fresh folder and re-renders it with `--html`.
-fn audit_html(name: &str, input: &Path) -> PathBuf {
+fn audit_html(name: &str, input: &Path) -> Scratch {
     let out = scratch(name);
     chaff_ok(
         &[
