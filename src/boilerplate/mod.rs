@@ -8,6 +8,7 @@
 //! 2. **Marker rules** ([`rules`]): named patterns for what recurs with
 //!    variations (`[ad_1]`, "Source link", photo credits, …).
 
+mod literal_gate;
 pub mod rules;
 mod tail_gate;
 

@@ -38,6 +38,7 @@ use std::path::Path;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use super::literal_gate::LiteralGate;
 use super::tail_gate::TailGate;
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
@@ -78,7 +79,7 @@ pub struct RuleSet {
     /// gated pattern is compiled only when a line first needs it.
     gated: Vec<GatedPattern>,
     /// Every gate literal (ASCII case-insensitive); pattern id = literal index.
-    gate_literals: Option<aho_corasick::AhoCorasick>,
+    gate_literals: Option<LiteralGate>,
     /// For each gate literal, the gated patterns it opens.
     literal_opens: Vec<Vec<usize>>,
     /// Patterns with a `before_tail` gate, tried on lines that pass it.
@@ -572,15 +573,7 @@ impl RuleSet {
         let gate_literals = if literals.is_empty() {
             None
         } else {
-            Some(
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    // A few dozen short literals: a full DFA is small, and scanning with
-                    // it was faster than the default (the prefilter rarely skips here).
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| format!("rule gates: {e}"))?,
-            )
+            Some(LiteralGate::new(&literals).map_err(|e| format!("rule gates: {e}"))?)
         };
         Ok(Self {
             longest: compiled.iter().map(|c| c.rule.max_chars).max().unwrap_or(0),
@@ -595,16 +588,16 @@ impl RuleSet {
 
     /// Gated patterns whose gate this (cleaned) line passes, ascending, distinct.
     fn opened(&self, text: &str) -> Vec<usize> {
-        let Some(ac) = &self.gate_literals else {
+        let Some(gate) = &self.gate_literals else {
             return Vec::new();
         };
-        // Most lines hold no literal: a prefiltered yes/no first, the full scan only then.
-        if !ac.is_match(text) {
+        // Most lines hold no literal: a yes/no first, the full scan only then.
+        if !gate.holds_any(text) {
             return Vec::new();
         }
         let mut open: Vec<usize> = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            open.extend(&self.literal_opens[m.pattern().as_usize()]);
+        for literal in gate.found(text) {
+            open.extend(&self.literal_opens[literal]);
         }
         open.sort_unstable();
         open.dedup();
