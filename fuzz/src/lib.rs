@@ -16,6 +16,9 @@ pub mod normalise;
 #[path = "../../src/shingle.rs"]
 pub mod shingle;
 
+#[path = "../../src/minhash.rs"]
+pub mod minhash;
+
 #[path = "../../src/repetition.rs"]
 pub mod repetition;
 
