@@ -300,6 +300,8 @@ fn replace_lone_surrogates(json: &str) -> Option<String> {
 #[derive(Default)]
 struct Fields {
     text: Option<Value>,
+    /// A text [`decode_json_string`] left alone: parse the line again the plain way.
+    text_left_to_serde: bool,
     id: Option<Value>,
     url: Option<Value>,
     title: Option<Value>,
@@ -325,15 +327,91 @@ impl Value {
 
 /// Parses an already validated line: `from_str` skips serde_json's second UTF-8 check of
 /// every string (the text is most of the line).
+///
+/// The text field is taken raw and decoded by [`decode_json_string`] into a string of the
+/// right size: serde_json decodes an escaped string into a scratch buffer that starts
+/// empty for every line and doubles as it goes, then copies it out, and the texts of
+/// scraped records are long and escaped (`\n` at least). Anything that decoder leaves
+/// alone, and any error, is parsed again the plain way, so results and messages are
+/// serde_json's own.
 fn parse_fields(line: &str, opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
+    let fast = parse_fields_with(line, opts, true);
+    match fast {
+        Ok(fields) if !fields.text_left_to_serde => Ok(fields),
+        _ => parse_fields_with(line, opts, false),
+    }
+}
+
+fn parse_fields_with(
+    line: &str,
+    opts: &LoadOptions,
+    decode_text: bool,
+) -> Result<Fields, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(line);
-    let fields = RecordSeed { opts }.deserialize(&mut de)?;
+    let fields = RecordSeed { opts, decode_text }.deserialize(&mut de)?;
     de.end()?;
     Ok(fields)
 }
 
+/// The value of a JSON string literal (`raw`, quotes included, already checked by
+/// serde_json), decoded in one pass; None when it is not a string or holds what only
+/// serde_json should judge (a lone surrogate escape).
+fn decode_json_string(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    while let Some(k) = memchr::memchr(b'\\', &bytes[at..]) {
+        // `at` only ever stops on ASCII bytes, so these slices are on char boundaries.
+        out.push_str(&body[at..at + k]);
+        at += k + 2;
+        match *bytes.get(at - 1)? {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let unit = hex4(bytes.get(at..at + 4)?)?;
+                at += 4;
+                let code = match unit {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(at..at + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(bytes.get(at + 2..at + 6)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        at += 6;
+                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => unit,
+                };
+                out.push(char::from_u32(code)?);
+            }
+            _ => return None,
+        }
+    }
+    out.push_str(&body[at..]);
+    Some(out)
+}
+
+/// The value of four hex digits.
+fn hex4(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0u32, |v, &d| Some(v * 16 + char::from(d).to_digit(16)?))
+}
+
 struct RecordSeed<'a> {
     opts: &'a LoadOptions,
+    /// Take the text raw and decode it with [`decode_json_string`].
+    decode_text: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -395,6 +473,13 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         while let Some(key) = map.next_key_seed(KeySeed { opts: self.opts })? {
             // Duplicate keys: the last value wins, as in most JSON parsers.
             match key {
+                Key::Text if self.decode_text => {
+                    let raw = map.next_value::<&serde_json::value::RawValue>()?;
+                    match decode_json_string(raw.get()) {
+                        Some(text) => fields.text = Some(Value::Str(text)),
+                        None => fields.text_left_to_serde = true,
+                    }
+                }
                 Key::Text => fields.text = Some(map.next_value::<Value>()?),
                 Key::Id => fields.id = Some(map.next_value::<Value>()?),
                 Key::Url => fields.url = Some(map.next_value::<Value>()?),
@@ -551,5 +636,112 @@ mod tests {
         assert!(next_line(&mut reader, &mut buf, 10, &mut consumed)
             .unwrap()
             .is_none());
+    }
+
+    /// JSON string literals built from pieces that cover every escape, surrogate pairs,
+    /// lone surrogates, bad escapes and multi-byte text.
+    fn generated_literals() -> Vec<String> {
+        let pieces = [
+            "plain",
+            " ",
+            "é",
+            "عربي",
+            "漢字",
+            "😀",
+            r"\n",
+            r"\t",
+            r"\r",
+            r"\b",
+            r"\f",
+            r"\/",
+            r"\\",
+            r#"\""#,
+            r"\u0041",
+            r"\u00e9",
+            r"\u0000",
+            r"\u20ac",
+            r"\ud83d\ude00",
+            r"\ud83d",
+            r"\ude00",
+            r"\ud83d\u0041",
+            r"\uZZZZ",
+            r"\x",
+            r"\u12",
+            "\u{7f}",
+            "\t",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..20_000)
+            .map(|_| {
+                let count = (next() % 12) as usize;
+                let body: String = (0..count)
+                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                    .collect();
+                format!("\"{body}\"")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_text_decoder_gives_serde_jsons_string_or_leaves_it_to_serde() {
+        let (mut decoded, mut left) = (0, 0);
+        for raw in generated_literals() {
+            // What serde_json hands the decoder: a string it has already checked.
+            if serde_json::from_str::<&serde_json::value::RawValue>(&raw).is_err() {
+                continue;
+            }
+            let want = serde_json::from_str::<String>(&raw).ok();
+            match decode_json_string(&raw) {
+                Some(got) => {
+                    // Where the decoder answers, serde_json accepts the same text.
+                    assert_eq!(Some(&got), want.as_ref(), "{raw}");
+                    decoded += 1;
+                }
+                None => left += 1,
+            }
+        }
+        assert!(
+            decoded > 5_000 && left > 1_000,
+            "{decoded} decoded, {left} left"
+        );
+        assert_eq!(decode_json_string("42"), None, "not a string");
+    }
+
+    #[test]
+    fn records_parse_the_same_through_the_text_decoder_as_through_serde() {
+        let opts = LoadOptions::default();
+        let mut raws = generated_literals();
+        raws.truncate(5_000);
+        raws.extend(["7", "null", "true", "[1, \"a\"]", "{\"a\": \"b\"}"].map(String::from));
+        for raw in &raws {
+            for line in [
+                format!(r#"{{"id": 1, "text": {raw}}}"#),
+                format!(r#"{{"text": {raw}, "text": "second wins"}}"#),
+                format!(r#"{{"text": "first", "text": {raw}, "url": "u"}}"#),
+            ] {
+                let fast = parse_fields(&line, &opts);
+                let plain = parse_fields_with(&line, &opts, false);
+                match (fast, plain) {
+                    (Ok(a), Ok(b)) => {
+                        let text = |f: Fields| match f.text {
+                            Some(Value::Str(s)) => format!("str {s}"),
+                            Some(Value::Scalar(s)) => format!("scalar {s}"),
+                            Some(Value::Null) => "null".into(),
+                            Some(Value::Nested) => "nested".into(),
+                            None => "none".into(),
+                        };
+                        assert_eq!(text(a), text(b), "{line}");
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{line}"),
+                    (a, b) => panic!("{line}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+                }
+            }
+        }
     }
 }
