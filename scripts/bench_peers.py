@@ -2,7 +2,7 @@
 """Side-by-side benchmark of `chaff dedup` against the peer MinHash/LSH tools.
 
   bench_peers.py CORPUS.jsonl --out-dir D [--peers rensa-r,datasketch,...] [--normalised]
-                 [--chaff BIN] [--repeat N] [--warmup N] [--no-chaff-exact] [--diagnose]
+                 [--chaff BIN] [--repeat N] [--warmup N] [--interleave] [--no-chaff-exact] [--diagnose]
 
 Steps (see scripts/README-bench.md):
  1. --normalised: rewrite CORPUS with the harness's normalise_like_chaff.py into D/ (cached) and use
@@ -283,27 +283,34 @@ class Bench:
         return json.loads(s.stdout)
 
     # ---- chaff
-    def chaff(self, verify: str) -> dict:
+    def chaff_config(self, verify: str) -> dict:
+        """How to run one chaff configuration: its name, command and output folder."""
         name = "chaff" if verify == "estimate" else "chaff+verify-exact"
         outdir = self.path(f"chaff-{verify}")
         cmd = [self.a.chaff, "dedup", self.corpus, "-o", outdir, "-q", "--threads", str(self.a.threads)]
         if verify == "exact":
             cmd += ["--verify", "exact"]
         cmd += self.a.chaff_arg
+        return {"name": name, "cmd": cmd, "outdir": outdir, "runs": []}
+
+    def chaff_warmup(self, c: dict) -> None:
         for _ in range(self.a.warmup):
-            shutil.rmtree(outdir, ignore_errors=True)
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        runs = []
-        for k in range(self.a.repeat):
-            shutil.rmtree(outdir, ignore_errors=True)
-            t, _ = timed(cmd)
-            runs.append(t)
-            log(f"  {name} run {k + 1}: {t['wall_s']:.2f}s rss={t.get('peak_rss_mib', 0):.0f}MiB "
-                f"cpu={t.get('cpu_pct')}% load={t['loadavg_before']}")
+            shutil.rmtree(c["outdir"], ignore_errors=True)
+            subprocess.run(c["cmd"], check=True, stdout=subprocess.DEVNULL)
+
+    def chaff_run(self, c: dict) -> None:
+        shutil.rmtree(c["outdir"], ignore_errors=True)
+        t, _ = timed(c["cmd"])
+        c["runs"].append(t)
+        log(f"  {c['name']} run {len(c['runs'])}: {t['wall_s']:.2f}s rss={t.get('peak_rss_mib', 0):.0f}MiB "
+            f"cpu={t.get('cpu_pct')}% load={t['loadavg_before']}")
+
+    def chaff_result(self, c: dict) -> dict:
+        name = c["name"]
         pred_csv = self.path(f"{self.tag}.{name}.csv")
         pred_pairs = self.path(f"{self.tag}.{name}.pairs.csv")
-        extra = self.convert_chaff(outdir, pred_csv, pred_pairs)
-        r = self.summarise(name, runs, " ".join(cmd))
+        extra = self.convert_chaff(c["outdir"], pred_csv, pred_pairs)
+        r = self.summarise(name, c["runs"], " ".join(c["cmd"]))
         r.update(extra)
         r["chaff_binary"] = file_sig(self.a.chaff)
         r["chaff_sha256"] = self.chaff_sha
@@ -335,7 +342,8 @@ class Bench:
                 "dup_clusters": len({c for i, c in rows.items() if c != i})}
 
     # ---- peers
-    def peer(self, name: str) -> dict:
+    def peer_config(self, name: str) -> dict:
+        """How to run one peer: its command and where it writes."""
         script, extra, has_pairs = PEERS[name]
         pred_csv = self.path(f"{self.tag}.{name}.csv")
         pred_pairs = self.path(f"{self.tag}.{name}.pairs.csv") if has_pairs else None
@@ -343,18 +351,22 @@ class Bench:
                str(self.a.threshold)] + extra
         if pred_pairs:
             cmd += ["--pairs-out", pred_pairs]
-        runs = []
-        for k in range(self.a.repeat):
-            t, out = timed(cmd)
-            t.update({f"peer_{k2}": v for k2, v in parse_peer_line(out).items()})
-            runs.append(t)
-            log(f"  {name} run {k + 1}: {t['wall_s']:.2f}s tool={t.get('peer_tool_s')}s "
-                f"rss={t.get('peak_rss_mib', 0):.0f}MiB load={t['loadavg_before']}")
-        r = self.summarise(name, runs, " ".join(cmd))
+        return {"name": name, "cmd": cmd, "pred_csv": pred_csv, "pred_pairs": pred_pairs, "runs": []}
+
+    def peer_run(self, c: dict) -> None:
+        t, out = timed(c["cmd"])
+        t.update({f"peer_{k2}": v for k2, v in parse_peer_line(out).items()})
+        c["runs"].append(t)
+        log(f"  {c['name']} run {len(c['runs'])}: {t['wall_s']:.2f}s tool={t.get('peer_tool_s')}s "
+            f"rss={t.get('peak_rss_mib', 0):.0f}MiB load={t['loadavg_before']}")
+
+    def peer_result(self, c: dict) -> dict:
+        runs = c["runs"]
+        r = self.summarise(c["name"], runs, " ".join(c["cmd"]))
         r["tool_s"] = statistics.median(x.get("peer_tool_s", float("nan")) for x in runs)
         r["pairs"] = runs[-1].get("peer_pairs")
         r["dup_clusters"] = runs[-1].get("peer_dup_clusters")
-        r.update(self.score(pred_csv, pred_pairs))
+        r.update(self.score(c["pred_csv"], c["pred_pairs"]))
         return r
 
     def summarise(self, name: str, runs: list[dict], cmd: str) -> dict:
@@ -364,7 +376,7 @@ class Bench:
             "docs": self.docs, "input_bytes": self.bytes, "scored_docs": self.docs - len(self.empty),
             "excluded_empty_docs": len(self.empty), "threshold": self.a.threshold, "truth": self.a.truth,
             "truth_pairs_scored": self.truth_scored_pairs,
-            "repeats": len(runs), "wall_s": wall, "all_wall_s": [x["wall_s"] for x in runs],
+            "repeats": len(runs), "interleaved": self.a.interleave, "wall_s": wall, "all_wall_s": [x["wall_s"] for x in runs],
             "min_wall_s": min(x["wall_s"] for x in runs),
             "cpu_s": statistics.median(x.get("user_s", 0) + x.get("sys_s", 0) for x in runs),
             "docs_per_s": self.docs / wall, "mb_per_s": self.bytes / 1e6 / wall,
@@ -589,6 +601,10 @@ def main() -> None:
                          "after the single-threaded Python steps the machine's second core starts cold, "
                          "which slowed chaff's first ~1.3 s runs by up to 20 %%; the peers' runs last "
                          "15-60 s, where a cold start is lost in the noise")
+    ap.add_argument("--interleave", action="store_true",
+                    help="run the repeats round-robin (every tool once per round) instead of each tool's "
+                         "repeats back to back: the host's speed drifts over minutes, and back-to-back runs "
+                         "put a slow spell on one tool only")
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--tag", default=None)
     ap.add_argument("--truth", choices=["harness", "chaff-like"], default="harness",
@@ -617,14 +633,31 @@ def main() -> None:
     b = Bench(args)
     log(f"corpus {b.corpus}: {b.docs} docs, {b.bytes} bytes, {len(b.empty)} without tokens (not scored)")
     b.truth()
+    # (config, run one, result) for every tool, chaff first.
+    tools = []
     if not args.no_chaff:
         b.chaff_sha = sha256(args.chaff)
         log(f"chaff {args.chaff} sha256 {b.chaff_sha[:12]} mtime {time.ctime(os.path.getmtime(args.chaff))}")
-        b.record(b.chaff("estimate"))
-        if not args.no_chaff_exact:
-            b.record(b.chaff("exact"))
-    for p in peers:
-        b.record(b.peer(p))
+        for verify in ("estimate",) + (() if args.no_chaff_exact else ("exact",)):
+            tools.append((b.chaff_config(verify), b.chaff_run, b.chaff_result))
+    tools += [(b.peer_config(p), b.peer_run, b.peer_result) for p in peers]
+    if args.interleave:
+        # Round k runs every tool once, so a slow spell of the host falls on all of them
+        # instead of on whichever tool happened to run during it.
+        for c, _, _ in tools:
+            if c["name"].startswith("chaff"):
+                b.chaff_warmup(c)
+        for _ in range(args.repeat):
+            for c, run, _ in tools:
+                run(c)
+    else:
+        for c, run, _ in tools:
+            if c["name"].startswith("chaff"):
+                b.chaff_warmup(c)
+            for _ in range(args.repeat):
+                run(c)
+    for c, _, result in tools:
+        b.record(result(c))
     b.table()
     if args.diagnose and not args.no_chaff:
         for name in ("chaff",) + (() if args.no_chaff_exact else ("chaff+verify-exact",)):
