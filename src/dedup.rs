@@ -376,7 +376,7 @@ pub fn deduplicate(
         )
         .collect::<std::io::Result<_>>()
         .map_err(|e| anyhow::anyhow!("reading back verification sets: {e}"))?;
-    drop(sets);
+    sets.release();
     let mut pairs: Vec<Pair> = judged.into_iter().flatten().collect();
     let mut uf = UnionFind::new(n);
     for (i, &f) in exact_first.iter().enumerate() {

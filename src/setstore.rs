@@ -94,6 +94,19 @@ impl SetStore {
         matches!(self.backing, Backing::File { .. })
     }
 
+    /// Drops the store, on a thread of its own where nothing can be left behind by a
+    /// process that ends first (the file is unlinked already): closing it frees its page
+    /// cache, 8.5 ms for syn50k's 150 MB and ~9x that at 400,000 records, which the
+    /// clustering and table writing after verification need not wait for.
+    pub fn release(self) {
+        if cfg!(unix) && self.is_spilled() {
+            // A thread that cannot be started hands the closure back dropped: inline.
+            let _ = std::thread::Builder::new()
+                .name("chaff-release-sets".into())
+                .spawn(move || drop(self));
+        }
+    }
+
     /// Adds the set of `doc`; documents must come in ascending order.
     pub fn push(&mut self, doc: u32, set: &[u64]) {
         let Index::Pushed(docs) = &mut self.index else {
