@@ -520,35 +520,54 @@ fn pass<T: Send>(
 
 /// [`pass`] handing each result to `sink` in input order, block by block; stops when
 /// memory passes `--memory-limit`.
+///
+/// `sink` runs on a thread of its own, taking a block's results while the pool maps the
+/// next block: run between blocks on this thread, it left both workers idle (36-104 ms of
+/// a ~1.1 s `chaff dedup` of syn50k, summed over its 17 blocks).
 fn pass_into<T: Send>(
     loader: &Loader,
     settings: &Settings,
     label: &str,
     f: impl Fn(usize, Record) -> T + Sync + Send,
-    mut sink: impl FnMut(T),
+    mut sink: impl FnMut(T) + Send,
 ) -> anyhow::Result<()> {
     let progress = Progress::new(settings.quiet, label, loader.total_bytes());
     let counters = loader.counters();
-    let mut done = 0usize;
-    for block in loader.blocks() {
-        let base = done;
-        let results = loader.process(block, |i, rec| f(base + i, rec));
-        done += results.len();
-        results.into_iter().for_each(&mut sink);
-        let read = counters.bytes_read.load(Ordering::Relaxed);
-        progress.update(
-            read,
-            counters.files_done.load(Ordering::Relaxed),
-            loader.files().len(),
-            done,
-        );
-        // Dropping the receiver ends the reader thread: nothing more is read.
-        settings
-            .memory
-            .check(label, done, read, loader.total_bytes())?;
-    }
-    progress.finish();
-    Ok(())
+    std::thread::scope(|scope| {
+        // One block waits while the sink takes the one before: at most two blocks of
+        // results exist at once.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+        let absorber = std::thread::Builder::new()
+            .name(format!("chaff-{label}-sink"))
+            .spawn_scoped(scope, move || rx.into_iter().flatten().for_each(&mut sink))?;
+        let mut done = 0usize;
+        for block in loader.blocks() {
+            let base = done;
+            let results = loader.process(block, |i, rec| f(base + i, rec));
+            done += results.len();
+            if tx.send(results).is_err() {
+                // The sink is gone: it panicked, which the join below passes on.
+                break;
+            }
+            let read = counters.bytes_read.load(Ordering::Relaxed);
+            progress.update(
+                read,
+                counters.files_done.load(Ordering::Relaxed),
+                loader.files().len(),
+                done,
+            );
+            // Dropping the receiver ends the reader thread: nothing more is read.
+            settings
+                .memory
+                .check(label, done, read, loader.total_bytes())?;
+        }
+        drop(tx);
+        absorber
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        progress.finish();
+        Ok(())
+    })
 }
 
 /// Content pass for one record: strips boilerplate, detects language, signs the shingles.
