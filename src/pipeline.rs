@@ -176,7 +176,6 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
             let mut content: Vec<DocContent> = Vec::with_capacity(docs.len());
             let mut offset = 0usize;
             let progress = Progress::new(settings.quiet, "content", loader.total_bytes());
-            let counters = loader.counters();
             for block in loader.blocks() {
                 let base = offset;
                 let results = loader.process(block, |i, rec| {
@@ -211,16 +210,7 @@ pub fn run_with(loader: &Loader, settings: &Settings) -> anyhow::Result<Corpus> 
                     content.push(c);
                     offset += 1;
                 }
-                let read = counters.bytes_read.load(Ordering::Relaxed);
-                progress.update(
-                    read,
-                    counters.files_done.load(Ordering::Relaxed),
-                    loader.files().len(),
-                    offset,
-                );
-                settings
-                    .memory
-                    .check("content", offset, read, loader.total_bytes())?;
+                block_done(loader, settings, &progress, "content", offset)?;
             }
             progress.finish();
             eager_sets = spill.and_then(|spill| spill.finish(spans));
@@ -518,6 +508,29 @@ fn pass<T: Send>(
     Ok(out)
 }
 
+/// After a block of a pass: the progress bar moves on to `done` records, and the run
+/// stops if memory has passed `--memory-limit`.
+fn block_done(
+    loader: &Loader,
+    settings: &Settings,
+    progress: &Progress,
+    label: &str,
+    done: usize,
+) -> anyhow::Result<()> {
+    let counters = loader.counters();
+    let read = counters.bytes_read.load(Ordering::Relaxed);
+    progress.update(
+        read,
+        counters.files_done.load(Ordering::Relaxed),
+        loader.files().len(),
+        done,
+    );
+    settings
+        .memory
+        .check(label, done, read, loader.total_bytes())?;
+    Ok(())
+}
+
 /// [`pass`] handing each result to `sink` in input order, block by block; stops when
 /// memory passes `--memory-limit`.
 ///
@@ -532,7 +545,6 @@ fn pass_into<T: Send>(
     mut sink: impl FnMut(T) + Send,
 ) -> anyhow::Result<()> {
     let progress = Progress::new(settings.quiet, label, loader.total_bytes());
-    let counters = loader.counters();
     std::thread::scope(|scope| {
         // One block waits while the sink takes the one before: at most two blocks of
         // results exist at once.
@@ -549,17 +561,9 @@ fn pass_into<T: Send>(
                 // The sink is gone: it panicked, which the join below passes on.
                 break;
             }
-            let read = counters.bytes_read.load(Ordering::Relaxed);
-            progress.update(
-                read,
-                counters.files_done.load(Ordering::Relaxed),
-                loader.files().len(),
-                done,
-            );
-            // Dropping the receiver ends the reader thread: nothing more is read.
-            settings
-                .memory
-                .check(label, done, read, loader.total_bytes())?;
+            // An error here drops the receiver, which ends the reader thread: nothing
+            // more is read.
+            block_done(loader, settings, &progress, label, done)?;
         }
         drop(tx);
         absorber
