@@ -216,13 +216,7 @@ mod tests {
             "more ",
             "lines ",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testutil::xorshift(0x2545_f491_4f6c_dd1d);
         let mut hits = 0;
         for _ in 0..20_000 {
             let count = (next() % 60) as usize;

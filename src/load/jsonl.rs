@@ -670,13 +670,7 @@ mod tests {
             "\u{7f}",
             "\t",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testutil::xorshift(0x9e37_79b9_7f4a_7c15);
         (0..20_000)
             .map(|_| {
                 let count = (next() % 12) as usize;
