@@ -463,8 +463,8 @@ pub fn scan_for_dedup(
     scan.script = dominant_script(text);
     // The exact hash is over every normalised line, `content` over the ones no rule
     // matched, both joined by single spaces: a stretch of `content` goes to the hash only
-    // when a rule line is about to be cut from it, and a document without one (most) is
-    // hashed at once, not line by line through the streaming hasher's buffer.
+    // when a rule line is about to be cut from it (or at the end), so the streaming hasher
+    // takes a few long inputs instead of copying every line through its buffer.
     debug_assert!(content.is_empty(), "a fresh buffer per document");
     let mut exact = ExactHash::default();
     let mut hashed = 0;
@@ -489,14 +489,8 @@ pub fn scan_for_dedup(
     tally.rules.sort_unstable();
     tally.rules.dedup();
     scan.lines = lines;
-    scan.exact_hash = if exact.any {
-        exact.add(content[hashed..].trim_start_matches(' '));
-        exact.digest()
-    } else if content.is_empty() {
-        0
-    } else {
-        xxh3_64(content.as_bytes())
-    };
+    exact.add(content[hashed..].trim_start_matches(' '));
+    scan.exact_hash = exact.digest();
     (scan, tally)
 }
 
