@@ -633,30 +633,28 @@ def main() -> None:
     b = Bench(args)
     log(f"corpus {b.corpus}: {b.docs} docs, {b.bytes} bytes, {len(b.empty)} without tokens (not scored)")
     b.truth()
-    # (config, run one, result) for every tool, chaff first.
+    # (config, warm up, run once, result) for every tool, chaff first; peers get no warm-up.
     tools = []
     if not args.no_chaff:
         b.chaff_sha = sha256(args.chaff)
         log(f"chaff {args.chaff} sha256 {b.chaff_sha[:12]} mtime {time.ctime(os.path.getmtime(args.chaff))}")
         for verify in ("estimate",) + (() if args.no_chaff_exact else ("exact",)):
-            tools.append((b.chaff_config(verify), b.chaff_run, b.chaff_result))
-    tools += [(b.peer_config(p), b.peer_run, b.peer_result) for p in peers]
+            tools.append((b.chaff_config(verify), b.chaff_warmup, b.chaff_run, b.chaff_result))
+    tools += [(b.peer_config(p), lambda c: None, b.peer_run, b.peer_result) for p in peers]
     if args.interleave:
         # Round k runs every tool once, so a slow spell of the host falls on all of them
         # instead of on whichever tool happened to run during it.
-        for c, _, _ in tools:
-            if c["name"].startswith("chaff"):
-                b.chaff_warmup(c)
+        for c, warmup, _, _ in tools:
+            warmup(c)
         for _ in range(args.repeat):
-            for c, run, _ in tools:
+            for c, _, run, _ in tools:
                 run(c)
     else:
-        for c, run, _ in tools:
-            if c["name"].startswith("chaff"):
-                b.chaff_warmup(c)
+        for c, warmup, run, _ in tools:
+            warmup(c)
             for _ in range(args.repeat):
                 run(c)
-    for c, _, result in tools:
+    for c, _, _, result in tools:
         b.record(result(c))
     b.table()
     if args.diagnose and not args.no_chaff:
