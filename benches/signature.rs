@@ -7,7 +7,8 @@
 //! so runs are comparable across machines.
 
 use chaff::minhash::{Algorithm, MinHasher, DEFAULT_SEED};
-use chaff::shingle::shingle_hashes;
+use chaff::normalise::{dominant_script, normalise_append, normalise_with, Digits};
+use chaff::shingle::{shingle_hashes, shingle_stream};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{black_box, Bencher};
 
@@ -127,6 +128,96 @@ fn shingle_words(bencher: Bencher) {
     bencher.counter(BytesCount::new(bytes)).bench_local(|| {
         for d in &docs {
             shingle_hashes(black_box(d), false, 5, 5, &mut out);
+            black_box(&out);
+        }
+    });
+}
+
+/// Word 5-gram hashes in text order, as signing takes them (no sort); bytes/s.
+#[divan::bench]
+fn shingle_stream_words(bencher: Bencher) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut out = Vec::new();
+    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
+        for d in &docs {
+            shingle_stream(black_box(d), false, 5, 5, &mut out);
+            black_box(&out);
+        }
+    });
+}
+
+/// The texts of the shipped BBC news slice: real English, with its curly quotes, dashes
+/// and word lengths.
+fn news_texts() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/en-bbc/bbc_news-slice.jsonl"
+    );
+    let jsonl = std::fs::read_to_string(path).expect("shipped dataset");
+    jsonl
+        .lines()
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).expect("JSON record");
+            record["text"].as_str().expect("text field").to_string()
+        })
+        .collect()
+}
+
+/// [`news_texts`] normalised, as the shingler takes them.
+fn news_corpus() -> Vec<String> {
+    news_texts()
+        .iter()
+        .map(|text| {
+            let mut out = String::new();
+            normalise_with(text, Digits::Value, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// Normalising real news text (the dedup form, digits kept), line by line as the
+/// content scan does; bytes/s of input.
+#[divan::bench]
+fn normalise_news(bencher: Bencher) {
+    let texts = news_texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut out = String::new();
+    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
+        for text in &texts {
+            out.clear();
+            for line in text.lines() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                normalise_append(black_box(line), Digits::Value, &mut out);
+            }
+            black_box(&out);
+        }
+    });
+}
+
+/// Script detection on real news text (English with curly quotes and dashes); bytes/s.
+#[divan::bench]
+fn script_news(bencher: Bencher) {
+    let texts = news_texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
+        for text in &texts {
+            black_box(dominant_script(black_box(text)));
+        }
+    });
+}
+
+/// Word 5-gram hashes of real news text in text order; bytes/s.
+#[divan::bench]
+fn shingle_stream_news(bencher: Bencher) {
+    let docs = news_corpus();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut out = Vec::new();
+    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
+        for d in &docs {
+            shingle_stream(black_box(d), false, 5, 5, &mut out);
             black_box(&out);
         }
     });

@@ -349,38 +349,35 @@ impl Iterator for Spaces<'_> {
     }
 }
 
-/// Word n-grams: one space scanner walks the text, and a ring keeps where each of the
-/// last n words starts, so each shingle is the byte slice from the start of its first
-/// word to the end of its last; no per-shingle allocation. (Two scanners in lockstep
-/// did the space search twice: measured ~10% slower.)
+/// Word n-grams, in two passes over `out`: first the end of every word (the position of
+/// each space, then the text's length), then each shingle's hash written over the entry
+/// of its first word. Shingle i runs from the start of word i (one past the end of word
+/// i − 1) to the end of word i + n − 1; entry i is read before it is overwritten, and
+/// entry i + n − 1 is not overwritten yet. Every shingle is one byte slice of the text,
+/// hashed without a copy. One loop that hashed as the space scanner went (a ring of the
+/// last n word starts) kept less of its state in registers: `cargo bench --bench
+/// signature -- shingle_stream_news`, fastest of 300, 650 → 680 MB/s.
 fn word_shingles(bytes: &[u8], n: usize, out: &mut Vec<u64>) {
     let len = bytes.len();
-    out.reserve(len / 6 + 1);
-    let mut small = [0usize; 16];
-    let mut large = Vec::new();
-    let starts: &mut [usize] = if n <= small.len() {
-        &mut small[..n]
-    } else {
-        large.resize(n, 0);
-        &mut large
-    };
-    // `starts[slot]` is overwritten by the newest word, then names the oldest of the window.
-    let mut slot = 0usize;
-    let mut words = 0usize;
-    let mut start = 0usize;
-    for end in Spaces::new(bytes).chain(std::iter::once(len)) {
-        starts[slot] = start;
-        slot = if slot + 1 == n { 0 } else { slot + 1 };
-        words += 1;
-        if words >= n {
-            out.push(xxh3_64(&bytes[starts[slot]..end]));
-        }
-        start = end + 1;
-    }
-    if words < n {
+    out.reserve(len / 6 + 2);
+    out.extend(Spaces::new(bytes).map(|p| p as u64));
+    out.push(len as u64);
+    let words = out.len();
+    if words <= n {
         // At most n words: the whole text is the only shingle.
+        out.clear();
         out.push(xxh3_64(bytes));
+        return;
     }
+    let shingles = words - n + 1;
+    let mut start = 0usize;
+    for i in 0..shingles {
+        let end = out[i + n - 1] as usize;
+        let next_start = out[i] as usize + 1;
+        out[i] = xxh3_64(&bytes[start..end]);
+        start = next_start;
+    }
+    out.truncate(shingles);
 }
 
 /// UTF-8 sequence length from its leading byte (input is a valid `&str`).
