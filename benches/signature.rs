@@ -8,7 +8,7 @@
 
 use chaff::minhash::{Algorithm, MinHasher, DEFAULT_SEED};
 use chaff::normalise::{dominant_script, normalise_append, normalise_with, Digits};
-use chaff::shingle::{shingle_hashes, shingle_stream};
+use chaff::shingle::{count_distinct, shingle_hashes, shingle_stream, DistinctSet};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{black_box, Bencher};
 
@@ -219,6 +219,26 @@ fn shingle_stream_news(bencher: Bencher) {
         for d in &docs {
             shingle_stream(black_box(d), false, 5, 5, &mut out);
             black_box(&out);
+        }
+    });
+}
+
+/// Counting the distinct shingles of real news text (the `shingles` column); shingles/s.
+#[divan::bench]
+fn distinct_news(bencher: Bencher) {
+    let streams: Vec<Vec<u64>> = news_corpus()
+        .iter()
+        .map(|d| {
+            let mut out = Vec::new();
+            shingle_stream(d, false, 5, 5, &mut out);
+            out
+        })
+        .collect();
+    let total: usize = streams.iter().map(Vec::len).sum();
+    let mut table = DistinctSet::default();
+    bencher.counter(ItemsCount::new(total)).bench_local(|| {
+        for s in &streams {
+            black_box(count_distinct(black_box(s), &mut table));
         }
     });
 }
