@@ -284,25 +284,28 @@ pub(crate) fn insertion_sort<T: Ord + Copy>(v: &mut [T]) {
     }
 }
 
-/// Iterator over the positions of ASCII spaces, 64 bytes at a time: each
-/// block becomes a bitmask (SWAR on eight u64 words, portable and branch-free)
-/// whose set bits are then popped. Words are short (~6 bytes), where this
-/// beats a `memchr` call per word (measured: those calls were ~30% of the time).
-struct Spaces<'a> {
-    bytes: &'a [u8],
-    /// Offset of the block `mask` describes.
-    base: usize,
-    /// Remaining space bits of the current block.
-    mask: u64,
-}
-
-impl<'a> Spaces<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Spaces {
-            bytes,
-            base: 0,
-            mask: space_mask(bytes, 0),
+/// Appends the position of every ASCII space in `bytes` to `out`, 64 bytes at a time:
+/// each block becomes a bitmask (SWAR on eight u64 words, portable and branch-free)
+/// whose set bits are then popped straight into `out`'s spare capacity. Words are short
+/// (~6 bytes), where this beats a `memchr` call per word (measured: those calls were
+/// ~30% of the time), and a pushing iterator (`shingle_stream_news` bench, fastest of
+/// 300: 662 → 690-707 MB/s).
+fn space_positions(bytes: &[u8], out: &mut Vec<u64>) {
+    let mut base = 0;
+    while base < bytes.len() {
+        let mut spaces = space_mask(bytes, base);
+        out.reserve(64);
+        let spare = &mut out.spare_capacity_mut()[..64];
+        let mut found = 0;
+        while spaces != 0 {
+            spare[found].write((base + spaces.trailing_zeros() as usize) as u64);
+            found += 1;
+            spaces &= spaces - 1;
         }
+        // SAFETY: the `found` entries past the length were just written (a block of 64
+        // bytes has at most 64 spaces, and `spare` holds 64).
+        unsafe { out.set_len(out.len() + found) };
+        base += 64;
     }
 }
 
@@ -335,23 +338,6 @@ fn space_mask(bytes: &[u8], base: usize) -> u64 {
     m
 }
 
-impl Iterator for Spaces<'_> {
-    type Item = usize;
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            self.base += 64;
-            if self.base >= self.bytes.len() {
-                return None;
-            }
-            self.mask = space_mask(self.bytes, self.base);
-        }
-        let pos = self.base + self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(pos)
-    }
-}
-
 /// Word n-grams, in two passes over `out`: first the end of every word (the position of
 /// each space, then the text's length), then each shingle's hash written over the entry
 /// of its first word. Shingle i runs from the start of word i (one past the end of word
@@ -363,7 +349,7 @@ impl Iterator for Spaces<'_> {
 fn word_shingles(bytes: &[u8], n: usize, out: &mut Vec<u64>) {
     let len = bytes.len();
     out.reserve(len / 6 + 2);
-    out.extend(Spaces::new(bytes).map(|p| p as u64));
+    space_positions(bytes, out);
     out.push(len as u64);
     let words = out.len();
     if words <= n {
@@ -577,18 +563,33 @@ mod tests {
 
     #[test]
     fn space_scanner_matches_naive() {
+        let positions = |b: &[u8]| {
+            let mut out = vec![7];
+            space_positions(b, &mut out);
+            assert_eq!(out.remove(0), 7, "appends");
+            out.into_iter().map(|p| p as usize).collect::<Vec<_>>()
+        };
         let text: String = (0..300)
             .map(|i| if i % 7 == 3 || i % 11 == 0 { ' ' } else { 'x' })
             .collect();
         for cut in [0, 1, 7, 8, 63, 64, 65, 128, 200, 300] {
             let b = &text.as_bytes()[..cut];
             let want: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b' ').collect();
-            assert_eq!(Spaces::new(b).collect::<Vec<_>>(), want, "cut {cut}");
+            assert_eq!(positions(b), want, "cut {cut}");
         }
         // Bytes that differ from a space by one bit, and high bytes.
         let tricky = [0x20u8, 0x21, 0xA0, 0x00, 0x60, 0x1F, 0x20, 0xFF, 0x20];
         let want: Vec<usize> = (0..tricky.len()).filter(|&i| tricky[i] == b' ').collect();
-        assert_eq!(Spaces::new(&tricky).collect::<Vec<_>>(), want);
+        assert_eq!(positions(&tricky), want);
+        // Full blocks: 64 spaces each, exactly the room taken per block.
+        for len in [63, 64, 65, 128, 130] {
+            let all = vec![b' '; len];
+            assert_eq!(
+                positions(&all),
+                (0..len).collect::<Vec<_>>(),
+                "{len} spaces"
+            );
+        }
         let w = u64::from_le_bytes([0x20, 0x21, 0xA0, 0x00, 0x60, 0x20, 0x20, 0xFF]);
         assert_eq!(space_bits8(w), 0b0110_0001);
     }
