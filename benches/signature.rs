@@ -119,31 +119,31 @@ fn sign_fast_sketch(bencher: Bencher) {
     bench_sign(bencher, Algorithm::FastSketch);
 }
 
-/// Word 5-gram shingling; the counter makes divan report bytes/s.
-#[divan::bench]
-fn shingle_words(bencher: Bencher) {
-    let docs = corpus();
+/// Times `shingle` over every text of `docs`; divan reports bytes/s.
+fn bench_shingling(bencher: Bencher, docs: &[String], shingle: impl Fn(&str, &mut Vec<u64>)) {
     let bytes: usize = docs.iter().map(String::len).sum();
     let mut out = Vec::new();
     bencher.counter(BytesCount::new(bytes)).bench_local(|| {
-        for d in &docs {
-            shingle_hashes(black_box(d), false, 5, 5, &mut out);
+        for d in docs {
+            shingle(black_box(d), &mut out);
             black_box(&out);
         }
     });
 }
 
-/// Word 5-gram hashes in text order, as signing takes them (no sort); bytes/s.
+/// Word 5-gram shingling into a sorted set.
+#[divan::bench]
+fn shingle_words(bencher: Bencher) {
+    bench_shingling(bencher, &corpus(), |d, out| {
+        shingle_hashes(d, false, 5, 5, out)
+    });
+}
+
+/// Word 5-gram hashes in text order, as signing takes them (no sort).
 #[divan::bench]
 fn shingle_stream_words(bencher: Bencher) {
-    let docs = corpus();
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let mut out = Vec::new();
-    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
-        for d in &docs {
-            shingle_stream(black_box(d), false, 5, 5, &mut out);
-            black_box(&out);
-        }
+    bench_shingling(bencher, &corpus(), |d, out| {
+        shingle_stream(d, false, 5, 5, out)
     });
 }
 
@@ -209,17 +209,11 @@ fn script_news(bencher: Bencher) {
     });
 }
 
-/// Word 5-gram hashes of real news text in text order; bytes/s.
+/// Word 5-gram hashes of real news text in text order.
 #[divan::bench]
 fn shingle_stream_news(bencher: Bencher) {
-    let docs = news_corpus();
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let mut out = Vec::new();
-    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
-        for d in &docs {
-            shingle_stream(black_box(d), false, 5, 5, &mut out);
-            black_box(&out);
-        }
+    bench_shingling(bencher, &news_corpus(), |d, out| {
+        shingle_stream(d, false, 5, 5, out)
     });
 }
 
@@ -246,13 +240,7 @@ fn distinct_news(bencher: Bencher) {
 /// Character 5-gram shingling of unspaced text; bytes/s.
 #[divan::bench]
 fn shingle_chars(bencher: Bencher) {
-    let docs = cjk_corpus();
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let mut out = Vec::new();
-    bencher.counter(BytesCount::new(bytes)).bench_local(|| {
-        for d in &docs {
-            shingle_hashes(black_box(d), true, 5, 5, &mut out);
-            black_box(&out);
-        }
+    bench_shingling(bencher, &cjk_corpus(), |d, out| {
+        shingle_hashes(d, true, 5, 5, out)
     });
 }
