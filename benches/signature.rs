@@ -1,10 +1,13 @@
 //! Signature and shingling throughput.
 //!
 //! `cargo bench --bench signature`. For `sign_*` divan's throughput column is
-//! shingles per second (ns/shingle = 1e9 / that); for `shingle_*` it is bytes
-//! per second. Inputs are synthetic but shaped like real text (Zipf-like
-//! vocabulary, ~400 word 5-gram shingles per document) and fixed by a seed,
-//! so runs are comparable across machines.
+//! shingles per second (ns/shingle = 1e9 / that); for `shingle_*`, `normalise_*`
+//! and `script_*` it is bytes per second, for `distinct_news` shingles per second.
+//! The `*_news` inputs are the shipped BBC slice (`datasets/en-bbc`): real word
+//! lengths and punctuation, which the synthetic inputs lack and which decided
+//! between shingling variants. The others are synthetic but shaped like real
+//! text (Zipf-like vocabulary, ~400 word 5-gram shingles per document) and fixed
+//! by a seed, so runs are comparable across machines.
 
 use chaff::minhash::{Algorithm, MinHasher, DEFAULT_SEED};
 use chaff::normalise::{dominant_script, normalise_append, normalise_with, Digits};
