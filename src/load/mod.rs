@@ -213,10 +213,17 @@ impl Loader {
         T: Send,
         F: Fn(usize, Record) -> T + Sync + Send,
     {
-        self.process_some(block, |_| true, f)
-            .into_iter()
-            .map(|t| t.expect("every record kept"))
-            .collect()
+        let Block { data, items } = block;
+        // Collected straight into the result: results are large (a document's scan and
+        // content), and a pass through `Option`s copied each one once more.
+        let out = items
+            .into_par_iter()
+            .with_min_len(16)
+            .enumerate()
+            .map(|(i, item)| f(i, self.record(&data, item)))
+            .collect();
+        self.recycle(data);
+        out
     }
 
     /// [`Loader::process`] for the records whose index in the block `keep` accepts; the
@@ -233,37 +240,38 @@ impl Loader {
             .into_par_iter()
             .with_min_len(16)
             .enumerate()
-            .map(|(i, item)| {
-                if !keep(i) {
-                    return None;
-                }
-                Some(match item {
-                    Item::Ready(rec) => f(i, *rec),
-                    Item::Json {
-                        file,
-                        line,
-                        start,
-                        end,
-                    } => {
-                        let source = format!("{}:{}", self.files[file as usize].display, line);
-                        f(
-                            i,
-                            jsonl::parse_record(&data[start..end], source, &self.opts),
-                        )
-                    }
-                })
-            })
+            .map(|(i, item)| keep(i).then(|| f(i, self.record(&data, item))))
             .collect();
+        self.recycle(data);
+        out
+    }
+
+    /// The record of a block's item (`data` is the block's bytes).
+    fn record(&self, data: &[u8], item: Item) -> Record {
+        match item {
+            Item::Ready(rec) => *rec,
+            Item::Json {
+                file,
+                line,
+                start,
+                end,
+            } => {
+                let source = format!("{}:{}", self.files[file as usize].display, line);
+                jsonl::parse_record(&data[start..end], source, &self.opts)
+            }
+        }
+    }
+
+    /// Keeps a finished block's buffer for the reader to fill again.
+    fn recycle(&self, mut data: Vec<u8>) {
         // A buffer grown far past the block size by one huge record is not kept.
         if data.capacity() <= 2 * self.opts.block_bytes {
             let mut spare = self.spare.lock().unwrap_or_else(|e| e.into_inner());
             if spare.len() < SPARE_BUFFERS {
-                let mut data = data;
                 data.clear();
                 spare.push(data);
             }
         }
-        out
     }
 }
 
