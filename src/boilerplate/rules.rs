@@ -707,6 +707,10 @@ impl RuleSet {
         }
         let (chars, marks) = if t.is_ascii() {
             (t.len(), false)
+        } else if memchr::memchr(ARABIC_MARK_LEAD, t.as_bytes()).is_none() {
+            // No Arabic mark without its lead byte: std's char count (a word at a time)
+            // instead of a test per char, for the curly quotes and dashes of prose.
+            (t.chars().count(), false)
         } else {
             let mut chars = 0;
             let mut marks = false;
@@ -902,6 +906,9 @@ fn is_trim_char(c: char) -> bool {
     c.is_whitespace()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
+
+/// The UTF-8 lead byte of every char [`is_arabic_mark`] accepts (U+0640..U+067F).
+const ARABIC_MARK_LEAD: u8 = 0xD9;
 
 /// Arabic harakat, shadda, sukun, hamza marks, superscript alef and tatweel:
 /// optional in Arabic spelling, so ignored by the rules.
@@ -1345,6 +1352,30 @@ mod tests {
         );
         assert_eq!(name_of(rs, ""), None);
         assert_eq!(name_of(rs, "   \u{200B} "), None);
+    }
+
+    #[test]
+    fn arabic_marks_all_start_with_their_lead_byte() {
+        // `clean` skips the per-char mark test on lines without this byte.
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if is_arabic_mark(c) {
+                assert_eq!(
+                    c.encode_utf8(&mut buf).as_bytes()[0],
+                    ARABIC_MARK_LEAD,
+                    "{c:?}"
+                );
+            }
+        }
+        // Line lengths and marks: curly quotes (no mark) and harakat counted as before.
+        let rs = builtin();
+        let (text, chars) = rs.clean("\u{201C}Quoted\u{201D} \u{2014} text").unwrap();
+        assert_eq!(
+            (text.as_ref(), chars),
+            ("\u{201C}Quoted\u{201D} \u{2014} text", 15)
+        );
+        let (text, chars) = rs.clean("أيضـاً").unwrap();
+        assert_eq!((text.as_ref(), chars), ("أيضا", 4));
     }
 
     #[test]
