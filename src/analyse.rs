@@ -226,7 +226,9 @@ fn newline_split(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// all instructions of a reuters21578 dedup).
 fn split_units(text: &str, wrapped: bool) -> (Vec<&str>, bool) {
     let mut could_join = false;
-    let mut units = Vec::new();
+    // Room for a typical article's paragraphs: growing from empty reallocated a few
+    // times per document.
+    let mut units = Vec::with_capacity(32);
     let mut start: Option<usize> = None;
     let mut end = 0;
     for (line_start, line) in newline_split(text) {
