@@ -188,6 +188,52 @@ fn plain_words8(w: u64, digits: bool) -> Option<(u64, u64)> {
     Some((w | SPACES, space))
 }
 
+/// [`plain_words8`] for sixteen bytes: their normal form (little-endian) and a bit per
+/// space byte (bit i for byte i). Prose runs ~20 bytes between punctuation marks, so a
+/// good share of its sixteen-byte blocks are plain words; SSE2 (every x86-64 CPU) tests
+/// them at once, where the eight-byte test costs as much for half the bytes.
+#[inline(always)]
+fn plain_words16(block: &[u8; 16], digits: bool) -> Option<(u128, u32)> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of every x86-64 CPU; the load reads the 16 bytes of
+        // `block` (unaligned) and the store writes a local of 16 bytes.
+        unsafe {
+            let x = _mm_loadu_si128(block.as_ptr().cast());
+            if _mm_movemask_epi8(x) != 0 {
+                return None;
+            }
+            // Every byte is below 0x80 now, so signed compares order them as bytes.
+            let within = |v: __m128i, lo: u8, hi: u8| {
+                _mm_and_si128(
+                    _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
+                )
+            };
+            let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+            let mut word = within(lower, b'a', b'z');
+            if digits {
+                word = _mm_or_si128(word, within(x, b'0', b'9'));
+            }
+            let space = _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8));
+            let spaces = _mm_movemask_epi8(space) as u32;
+            if _mm_movemask_epi8(_mm_or_si128(word, space)) != 0xFFFF || spaces & (spaces << 1) != 0
+            {
+                return None;
+            }
+            let mut out = [0u8; 16];
+            _mm_storeu_si128(out.as_mut_ptr().cast(), lower);
+            Some((u128::from_le_bytes(out), spaces))
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (block, digits);
+        None
+    }
+}
+
 /// Eight ASCII bytes (little-endian in `w`) mapped as [`BYTE_MAP`] / [`BYTE_MAP_VALUE`]
 /// map them (letters lower-cased, digits kept or `0` by `digits`, anything else 0), and
 /// a bit per byte (bit i for byte i) telling which are kept.
@@ -307,47 +353,77 @@ impl Writer<'_> {
         // A separator was seen since the last kept byte, after something was written
         // (the space is written only before the next kept byte).
         let mut pending = self.space;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let keep = self.keep;
+        // The work on eight bytes (little-endian in `w`).
+        let eight = |w: u64, buf: &mut [u8], end: &mut usize, pending: &mut bool| {
             // Letters and digits with single spaces between them (most of prose): the
             // normal form is the bytes themselves with letters lower-cased.
-            if let Some((lower, spaces)) = plain_words8(w, self.keep) {
+            if let Some((lower, spaces)) = plain_words8(w, keep) {
                 let first_space = spaces & 0x80 != 0;
                 let last_space = spaces >> 63 != 0;
-                if first_space && !(nonempty_before | (end != 0)) {
+                if first_space && !(nonempty_before | (*end != 0)) {
                     // A leading separator of the text adds nothing.
-                    buf[end..end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
-                    end += 7;
+                    buf[*end..*end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
+                    *end += 7;
                 } else {
-                    buf[end] = b' ';
-                    end += usize::from(pending & !first_space);
-                    buf[end..end + 8].copy_from_slice(&lower.to_le_bytes());
-                    end += 8;
+                    buf[*end] = b' ';
+                    *end += usize::from(*pending & !first_space);
+                    buf[*end..*end + 8].copy_from_slice(&lower.to_le_bytes());
+                    *end += 8;
                 }
-                // A trailing space is a separator still pending.
-                end -= usize::from(last_space);
-                pending = last_space;
-                continue;
+                // A trailing space is a separator still *pending.
+                *end -= usize::from(last_space);
+                *pending = last_space;
+                return;
             }
             // Any other eight ASCII bytes: each run of kept bytes is written as one
             // eight-byte store (the bytes past the run are overwritten next), with a space
             // before it when a separator came before it.
-            let (mapped, mut kept) = mapped8(w, self.keep);
+            let (mapped, mut kept) = mapped8(w, keep);
             let mut pos = 0u32;
             while kept != 0 {
                 let start = kept.trailing_zeros();
                 let len = (!(kept >> start)).trailing_zeros();
-                let has_output = nonempty_before | (end != 0);
-                buf[end] = b' ';
-                end += usize::from((pending | (start > pos)) & has_output);
-                buf[end..end + 8].copy_from_slice(&(mapped >> (8 * start)).to_le_bytes());
-                end += len as usize;
-                pending = false;
+                let has_output = nonempty_before | (*end != 0);
+                buf[*end] = b' ';
+                *end += usize::from((*pending | (start > pos)) & has_output);
+                buf[*end..*end + 8].copy_from_slice(&(mapped >> (8 * start)).to_le_bytes());
+                *end += len as usize;
+                *pending = false;
                 pos = start + len;
                 kept &= !(((1u32 << len) - 1) << start);
             }
-            pending |= (pos < 8) & (nonempty_before | (end != 0));
+            *pending |= (pos < 8) & (nonempty_before | (*end != 0));
+        };
+        let mut chunks16 = bytes.chunks_exact(16);
+        for chunk in &mut chunks16 {
+            let block: &[u8; 16] = chunk.try_into().expect("16 bytes");
+            // Sixteen bytes of plain words at once (SSE2); anything else as two eights.
+            if let Some((lower, spaces)) = plain_words16(block, keep) {
+                let first_space = spaces & 1 != 0;
+                let last_space = spaces >> 15 != 0;
+                if first_space && !(nonempty_before | (end != 0)) {
+                    // A leading separator of the text adds nothing.
+                    buf[end..end + 16].copy_from_slice(&(lower >> 8).to_le_bytes());
+                    end += 15;
+                } else {
+                    buf[end] = b' ';
+                    end += usize::from(pending & !first_space);
+                    buf[end..end + 16].copy_from_slice(&lower.to_le_bytes());
+                    end += 16;
+                }
+                end -= usize::from(last_space);
+                pending = last_space;
+                continue;
+            }
+            let w = u128::from_le_bytes(*block);
+            eight(w as u64, buf, &mut end, &mut pending);
+            eight((w >> 64) as u64, buf, &mut end, &mut pending);
+        }
+        let mut chunks = chunks16.remainder().chunks_exact(8);
+        for chunk in &mut chunks {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            eight(w, buf, &mut end, &mut pending);
         }
         for &b in chunks.remainder() {
             let m = map[b as usize];
@@ -1080,6 +1156,35 @@ pub(crate) mod tests {
                     ascii_reference(&text, digits),
                     "{text:?} round {round}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn sixteen_byte_fast_path_matches_the_definition() {
+        // Mostly letters and single spaces, so that whole sixteen-byte blocks of plain
+        // words occur at every alignment, with their edges (a leading or trailing space,
+        // a digit, a capital, a double space, punctuation) now and then; an `é` puts
+        // ASCII stretches after written text.
+        let alphabet = b"abcdefghijklmnopqrstuvwxyzABCXYZ   09.";
+        let mut next = crate::testutil::xorshift(0x51_7CC1_B727_220A);
+        for round in 0..20000 {
+            let len = (next() % 80) as usize;
+            let mut text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+                .collect();
+            if round % 3 == 0 && len > 0 {
+                let at = (next() % len as u64) as usize;
+                text.insert(at, '\u{e9}');
+            }
+            for digits in [Digits::Value, Digits::Fold] {
+                let want = reference_with(&text, digits);
+                let mut out = String::new();
+                normalise_append(&text, digits, &mut out);
+                assert_eq!(out, want, "{text:?} round {round}");
+                let mut out = String::from("head");
+                normalise_append(&text, digits, &mut out);
+                assert_eq!(&out[4..], want, "{text:?} round {round}");
             }
         }
     }
