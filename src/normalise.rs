@@ -312,6 +312,58 @@ impl Sink for Chars {
     }
 }
 
+/// Writes the normal form of eight ASCII bytes (little-endian in `w`) at `buf[*end..]`,
+/// as [`Writer::ascii`] does for a whole stretch: `keep` digits, whether anything was
+/// written before the stretch, and the separator still pending before the next word.
+#[inline(always)]
+fn ascii8(
+    w: u64,
+    keep: bool,
+    nonempty_before: bool,
+    buf: &mut [u8],
+    end: &mut usize,
+    pending: &mut bool,
+) {
+    // Letters and digits with single spaces between them (most of prose): the
+    // normal form is the bytes themselves with letters lower-cased.
+    if let Some((lower, spaces)) = plain_words8(w, keep) {
+        let first_space = spaces & 0x80 != 0;
+        let last_space = spaces >> 63 != 0;
+        if first_space && !(nonempty_before | (*end != 0)) {
+            // A leading separator of the text adds nothing.
+            buf[*end..*end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
+            *end += 7;
+        } else {
+            buf[*end] = b' ';
+            *end += usize::from(*pending & !first_space);
+            buf[*end..*end + 8].copy_from_slice(&lower.to_le_bytes());
+            *end += 8;
+        }
+        // A trailing space is a separator still *pending.
+        *end -= usize::from(last_space);
+        *pending = last_space;
+        return;
+    }
+    // Any other eight ASCII bytes: each run of kept bytes is written as one
+    // eight-byte store (the bytes past the run are overwritten next), with a space
+    // before it when a separator came before it.
+    let (mapped, mut kept) = mapped8(w, keep);
+    let mut pos = 0u32;
+    while kept != 0 {
+        let start = kept.trailing_zeros();
+        let len = (!(kept >> start)).trailing_zeros();
+        let has_output = nonempty_before | (*end != 0);
+        buf[*end] = b' ';
+        *end += usize::from((*pending | (start > pos)) & has_output);
+        buf[*end..*end + 8].copy_from_slice(&(mapped >> (8 * start)).to_le_bytes());
+        *end += len as usize;
+        *pending = false;
+        pos = start + len;
+        kept &= !(((1u32 << len) - 1) << start);
+    }
+    *pending |= (pos < 8) & (nonempty_before | (*end != 0));
+}
+
 /// Output sink that turns separator runs into a single space, never leading.
 struct Writer<'a> {
     out: &'a mut String,
@@ -354,47 +406,6 @@ impl Writer<'_> {
         // (the space is written only before the next kept byte).
         let mut pending = self.space;
         let keep = self.keep;
-        // The work on eight bytes (little-endian in `w`).
-        let eight = |w: u64, buf: &mut [u8], end: &mut usize, pending: &mut bool| {
-            // Letters and digits with single spaces between them (most of prose): the
-            // normal form is the bytes themselves with letters lower-cased.
-            if let Some((lower, spaces)) = plain_words8(w, keep) {
-                let first_space = spaces & 0x80 != 0;
-                let last_space = spaces >> 63 != 0;
-                if first_space && !(nonempty_before | (*end != 0)) {
-                    // A leading separator of the text adds nothing.
-                    buf[*end..*end + 8].copy_from_slice(&(lower >> 8).to_le_bytes());
-                    *end += 7;
-                } else {
-                    buf[*end] = b' ';
-                    *end += usize::from(*pending & !first_space);
-                    buf[*end..*end + 8].copy_from_slice(&lower.to_le_bytes());
-                    *end += 8;
-                }
-                // A trailing space is a separator still *pending.
-                *end -= usize::from(last_space);
-                *pending = last_space;
-                return;
-            }
-            // Any other eight ASCII bytes: each run of kept bytes is written as one
-            // eight-byte store (the bytes past the run are overwritten next), with a space
-            // before it when a separator came before it.
-            let (mapped, mut kept) = mapped8(w, keep);
-            let mut pos = 0u32;
-            while kept != 0 {
-                let start = kept.trailing_zeros();
-                let len = (!(kept >> start)).trailing_zeros();
-                let has_output = nonempty_before | (*end != 0);
-                buf[*end] = b' ';
-                *end += usize::from((*pending | (start > pos)) & has_output);
-                buf[*end..*end + 8].copy_from_slice(&(mapped >> (8 * start)).to_le_bytes());
-                *end += len as usize;
-                *pending = false;
-                pos = start + len;
-                kept &= !(((1u32 << len) - 1) << start);
-            }
-            *pending |= (pos < 8) & (nonempty_before | (*end != 0));
-        };
         let mut chunks16 = bytes.chunks_exact(16);
         for chunk in &mut chunks16 {
             let block: &[u8; 16] = chunk.try_into().expect("16 bytes");
@@ -417,13 +428,20 @@ impl Writer<'_> {
                 continue;
             }
             let w = u128::from_le_bytes(*block);
-            eight(w as u64, buf, &mut end, &mut pending);
-            eight((w >> 64) as u64, buf, &mut end, &mut pending);
+            ascii8(w as u64, keep, nonempty_before, buf, &mut end, &mut pending);
+            ascii8(
+                (w >> 64) as u64,
+                keep,
+                nonempty_before,
+                buf,
+                &mut end,
+                &mut pending,
+            );
         }
         let mut chunks = chunks16.remainder().chunks_exact(8);
         for chunk in &mut chunks {
             let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            eight(w, buf, &mut end, &mut pending);
+            ascii8(w, keep, nonempty_before, buf, &mut end, &mut pending);
         }
         for &b in chunks.remainder() {
             let m = map[b as usize];
