@@ -16,7 +16,9 @@ Steps (see scripts/README-bench.md):
     Documents without a single token (empty text) are left out of scoring for every tool: the
     harness gives each of them the shingle "" so the ground truth puts all of them in one cluster,
     while chaff never pairs a document without content (--keep-empty scores them anyway).
- 6. One table + speed ratios; one JSON line per configuration appended to D/results.jsonl.
+ 6. One table + speed ratios (with --interleave also each round's ratio, chaff against the peer run
+    in the same round, and their median); one JSON line per configuration appended to
+    D/results.jsonl.
 
 Timings are wall seconds of the whole process (`/usr/bin/time -v` elapsed, including interpreter
 start-up for the Python peers); --repeat N gives the median wall and the max peak RSS over N runs.
@@ -500,9 +502,17 @@ class Bench:
         for c in ("chaff", "chaff+verify-exact"):
             for p in ("rensa-r", "datasketch", "gaoya+verify", "gaoya", "datatrove"):
                 if c in by and p in by:
-                    lines.append(f"{c}/{p} speed: {by[p]['wall_s'] / by[c]['wall_s']:.1f}x wall "
-                                 f"({by[p]['min_wall_s'] / by[c]['min_wall_s']:.1f}x min wall, "
-                                 f"{by[p]['cpu_s'] / by[c]['cpu_s']:.1f}x CPU s)")
+                    line = (f"{c}/{p} speed: {by[p]['wall_s'] / by[c]['wall_s']:.1f}x wall "
+                            f"({by[p]['min_wall_s'] / by[c]['min_wall_s']:.1f}x min wall, "
+                            f"{by[p]['cpu_s'] / by[c]['cpu_s']:.1f}x CPU s)")
+                    ours, theirs = by[c]["all_wall_s"], by[p]["all_wall_s"]
+                    if self.a.interleave and len(ours) == len(theirs) > 1:
+                        # Both ran in the same round, minutes apart at most: the paired ratio
+                        # cancels the host's slow spells that a median of each tool does not.
+                        rounds = [t / o for o, t in zip(ours, theirs)]
+                        line += (f"; per round {', '.join(f'{x:.1f}x' for x in rounds)} "
+                                 f"(median {statistics.median(rounds):.1f}x)")
+                    lines.append(line)
         if lines:
             print("\n" + "\n".join(lines))
         loads = [la for r in self.results for la in r["loadavg_before"] if la]
