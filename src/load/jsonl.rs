@@ -297,7 +297,8 @@ fn replace_lone_surrogates(json: &str) -> Option<String> {
 }
 
 /// The fields chaff reads from a JSON record; everything else is skipped without being built.
-#[derive(Default, Debug, PartialEq)]
+#[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Fields {
     text: Option<Value>,
     /// A text [`decode_json_string`] left alone: parse the line again the plain way.
@@ -309,7 +310,7 @@ struct Fields {
 }
 
 /// A field's value, reduced to what chaff uses.
-#[derive(Debug, PartialEq)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 enum Value {
     Str(String),
     Scalar(String),
@@ -330,10 +331,11 @@ impl Value {
 /// [`parse_flat_object`], anything else with serde_json, whose `from_str` skips a second
 /// UTF-8 check of every string (the text is most of the line).
 ///
-/// In the serde_json path the text field is taken raw and decoded by [`decode_json_string`] into a string of the
-/// right size: serde_json decodes an escaped string into a scratch buffer that starts
-/// empty for every line and doubles as it goes, then copies it out, and the texts of
-/// scraped records are long and escaped (`\n` at least). Anything that decoder leaves
+/// In the serde_json path the text field is taken raw and decoded by
+/// [`decode_json_string`] into a string of the right size: serde_json decodes an escaped
+/// string into a scratch buffer that starts empty for every line and doubles as it goes,
+/// then copies it out, and the texts of scraped records are long and escaped (`\n` at
+/// least). Anything that decoder leaves
 /// alone, and any error, is parsed again the plain way, so results and messages are
 /// serde_json's own.
 fn parse_fields(line: &str, opts: &LoadOptions) -> Result<Fields, serde_json::Error> {
